@@ -1,0 +1,62 @@
+package dev.framewright.system;
+
+import dev.framewright.localstack.Framewright;
+import dev.framewright.localstack.StackConfig;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The whole system, started once per test JVM and shared by every test class: real Kafka, PostgreSQL and S3
+ * from the local stack, and the three packaged services as separate processes, exactly as {@code ./framewright dev}
+ * runs them. Stopped by a shutdown hook when the suite's JVM exits.
+ */
+final class RunningSystem {
+
+    private static Framewright system;
+
+    private RunningSystem() {
+    }
+
+    static synchronized Framewright get() {
+        if (system == null) {
+            Path root = Path.of(System.getProperty("framewright.root", "..")).toAbsolutePath().normalize();
+            Path work = root.resolve("system-tests/target/system");
+            try {
+                deleteTree(work);
+                Files.createDirectories(work);
+                system = Framewright.start(root, StackConfig.ephemeral(work.resolve("data")), freePort(), freePort(),
+                        freePort(), work.resolve("logs"));
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not start the system; see system-tests/target/system/logs", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(system::close, "framewright-system-stop"));
+            RestAssured.baseURI = system.apiBaseUrl();
+            RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+        }
+        return system;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.delete(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.framewright.system;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A client's whole journey: upload a clip, watch it run, download and decode what came out. */
+class TranscodeJobTest {
+
+    @TempDir
+    static Path media;
+
+    @BeforeAll
+    static void system() {
+        RunningSystem.get();
+    }
+
+    @Test
+    void shouldTranscodeAClipAndServeAPlayableVideoAndAThumbnail() throws Exception {
+        Path clip = Media.clip(media, 1280, 720, 3);
+
+        Response accepted = Jobs.submit(clip, "video/mp4", """
+                {"outputs":[{"name":"small","type":"video","width":640,"height":360},
+                            {"name":"thumb","type":"image","width":100,"height":100}]}""");
+        accepted.then().statusCode(202)
+                .header("Location", startsWith(RunningSystem.get().apiBaseUrl() + "/v1/jobs/"))
+                .body("status", equalTo("queued"))
+                .body("outputs.name", equalTo(List.of("small", "thumb")));
+        String id = accepted.jsonPath().getString("id");
+        assertThat(accepted.header("Location")).endsWith("/v1/jobs/" + id);
+
+        // Straight after the 202 the job is already readable, even if the projector has not caught up yet.
+        given().when().get("/v1/jobs/{id}", id).then().statusCode(200).body("id", equalTo(id));
+
+        JsonPath done = Jobs.awaitTerminal(id);
+        assertThat(done.getString("status")).as(done.prettify()).isEqualTo("succeeded");
+        assertThat(done.getDouble("progress.percent")).isEqualTo(100.0);
+        assertThat(done.getString("started_at")).isNotNull();
+        assertThat(done.getString("finished_at")).isNotNull();
+        assertThat(done.getInt("input.media.width")).isEqualTo(1280);
+        assertThat(done.getList("outputs.status")).containsOnly("succeeded");
+        assertThat(done.getString("outputs[0].files[0].key")).isEqualTo("jobs/" + id + "/small/small.mp4");
+        assertThat(done.getString("outputs[0].files[0].content_type")).isEqualTo("video/mp4");
+
+        Media.Decoded video = Media.decode(Jobs.download(id, "small", media));
+        assertThat(video.videoCodec()).isEqualTo("h264");
+        assertThat(video.width()).isEqualTo(640);
+        assertThat(video.height()).isEqualTo(360);
+        assertThat(video.durationSeconds()).isCloseTo(3.0, within(0.1));
+        assertThat(video.videoFrames()).isBetween(73, 77);
+        assertThat(video.audioCodec()).isEqualTo("aac");
+        assertThat(video.audioChannels()).isPositive();
+        assertThat(done.getInt("outputs[0].media.width")).isEqualTo(640);
+
+        Media.Decoded thumb = Media.decode(Jobs.download(id, "thumb", media));
+        assertThat(thumb.videoCodec()).isEqualTo("mjpeg");
+        assertThat(thumb.width()).isLessThanOrEqualTo(100);
+        assertThat(thumb.height()).isLessThanOrEqualTo(100);
+        assertThat(Math.max(thumb.width(), thumb.height())).isEqualTo(100);
+        assertThat((double) thumb.width() / thumb.height()).isCloseTo(16.0 / 9, within(0.05));
+    }
+
+    @Test
+    void shouldShowProgressInTheReadModelWhileTheJobRuns() throws Exception {
+        Path clip = Media.clip(media, 1280, 720, 20);
+        String id = Jobs.submit(clip, "video/mp4", """
+                {"outputs":[{"name":"hd","type":"video","height":720}]}""")
+                .then().statusCode(202).extract().jsonPath().getString("id");
+
+        List<Double> seen = new ArrayList<>();
+        JsonPath job;
+        do {
+            job = Jobs.get(id);
+            if ("running".equals(job.getString("status"))) {
+                seen.add(job.getDouble("progress.percent"));
+            }
+            Thread.sleep(100);
+        } while (!List.of("succeeded", "failed").contains(job.getString("status")));
+
+        assertThat(job.getString("status")).isEqualTo("succeeded");
+        assertThat(seen).as("percentages seen while running").anyMatch(p -> p > 0 && p < 100);
+        assertThat(seen).as("progress never moves backwards").isSorted();
+    }
+
+    @Test
+    void shouldFailANonMediaUploadWithUnsupportedMediaAndGoOnToTheNextJob() throws Exception {
+        Path text = media.resolve("notes.mp4");
+        java.nio.file.Files.writeString(text, "these are meeting notes, not a video\n".repeat(100));
+        String bad = Jobs.submit(text, "video/mp4", """
+                {"outputs":[{"name":"small","type":"video","width":320}]}""")
+                .then().statusCode(202).extract().jsonPath().getString("id");
+
+        JsonPath failed = Jobs.awaitTerminal(bad);
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        assertThat(failed.getString("error.code")).isEqualTo("unsupported_media");
+        assertThat(failed.getString("error.message")).isNotBlank();
+        assertThat(failed.getList("outputs.status")).containsOnly("failed");
+        given().when().get("/v1/jobs/{id}/outputs/small", bad).then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("output_not_ready"));
+
+        // The worker is not wedged: the next job goes through.
+        Path clip = Media.clip(media, 320, 240, 1);
+        String good = Jobs.submit(clip, "video/mp4", """
+                {"outputs":[{"name":"still","type":"image"}]}""")
+                .then().statusCode(202).extract().jsonPath().getString("id");
+        assertThat(Jobs.awaitTerminal(good).getString("status")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void shouldResizeAnImageInputToAThumbnail() throws Exception {
+        Path clip = Media.clip(media, 640, 480, 1);
+        String id = Jobs.submit(clip, "video/mp4", """
+                {"outputs":[{"name":"frame","type":"image","width":400,"height":400,"at_seconds":0.5}]}""")
+                .then().statusCode(202).extract().jsonPath().getString("id");
+        assertThat(Jobs.awaitTerminal(id).getString("status")).isEqualTo("succeeded");
+        Path still = Jobs.download(id, "frame", media);
+
+        // Feed the still back in as an image input: the classic 100x100 thumbnail.
+        String thumbJob = Jobs.submit(still, "image/jpeg", """
+                {"outputs":[{"name":"thumb","type":"image"}]}""")
+                .then().statusCode(202).extract().jsonPath().getString("id");
+        JsonPath done = Jobs.awaitTerminal(thumbJob);
+        assertThat(done.getString("status")).as(done.prettify()).isEqualTo("succeeded");
+        Media.Decoded thumb = Media.decode(Jobs.download(thumbJob, "thumb", media));
+        assertThat(thumb.width()).isEqualTo(100);
+        assertThat(thumb.height()).isEqualTo(75);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.framewright.transcoder.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+
+import dev.framewright.events.FailureCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.FrameRecorder;
+
+/** Shared FFmpeg plumbing of this package. */
+final class FFmpegSupport {
+
+    static {
+        // FFmpeg logs to stderr at INFO by default (stream dumps, encoder banners): keep only real errors.
+        av_log_set_level(AV_LOG_ERROR);
+    }
+
+    private FFmpegSupport() {
+    }
+
+    /** Loads the natives and applies the log level; cheap after the first call. */
+    static void init() {
+        // the static initializer does the work
+    }
+
+    static boolean hasEncoder(String name) {
+        return avcodec_find_encoder_by_name(name) != null;
+    }
+
+    /**
+     * Opens and starts a grabber on a local file.
+     *
+     * @param configure called before {@code start()} (pixel format etc.), may be null
+     */
+    static FFmpegFrameGrabber open(Path file, Consumer<FFmpegFrameGrabber> configure) throws MediaException {
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new MediaException(FailureCode.INPUT_MISSING, "input file not found: " + file);
+        }
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+        if (configure != null) {
+            configure.accept(grabber);
+        }
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            throw new MediaException(FailureCode.UNSUPPORTED_MEDIA,
+                    "FFmpeg cannot read " + file.getFileName() + " as audio, video or image media", e);
+        }
+        return grabber;
+    }
+
+    /** Whether the opened input is a single still image (image2 / *_pipe demuxer, no audio). */
+    static boolean isStillImage(FFmpegFrameGrabber grabber) {
+        String format = grabber.getFormat();
+        if (format == null || grabber.hasAudio()) {
+            return false;
+        }
+        String f = format.toLowerCase(Locale.ROOT);
+        return f.equals("image2") || f.endsWith("_pipe");
+    }
+
+    /** Whether the chosen video stream is only an attached picture (cover art of an audio file). */
+    static boolean isAttachedPicture(FFmpegFrameGrabber grabber) {
+        AVFormatContext oc = grabber.getFormatContext();
+        int index = grabber.getVideoStream();
+        if (oc == null || index < 0 || index >= oc.nb_streams()) {
+            return false;
+        }
+        AVStream st = oc.streams(index);
+        return st != null && (st.disposition() & AV_DISPOSITION_ATTACHED_PIC) != 0;
+    }
+
+    /** Media duration in microseconds, or -1 when unknown. */
+    static long durationMicros(FFmpegFrameGrabber grabber) {
+        AVFormatContext oc = grabber.getFormatContext();
+        if (oc == null || oc.duration() == AV_NOPTS_VALUE || oc.duration() <= 0) {
+            return -1;
+        }
+        return grabber.getLengthInTime();
+    }
+
+    /** Container start time in microseconds (0 when unknown); frame timestamps are relative to this. */
+    static long startMicros(FFmpegFrameGrabber grabber) {
+        AVFormatContext oc = grabber.getFormatContext();
+        if (oc == null || oc.start_time() == AV_NOPTS_VALUE) {
+            return 0;
+        }
+        return oc.start_time(); // AV_TIME_BASE is 1_000_000
+    }
+
+    static String codecName(int codecId) {
+        BytePointer name = avcodec_get_name(codecId);
+        return name == null ? null : name.getString();
+    }
+
+    static void closeQuietly(FrameGrabber grabber) {
+        if (grabber == null) {
+            return;
+        }
+        try {
+            grabber.close();
+        } catch (Exception | Error ignored) {
+            // nothing useful to do
+        }
+    }
+
+    static void closeQuietly(FrameRecorder recorder) {
+        if (recorder == null) {
+            return;
+        }
+        try {
+            recorder.close();
+        } catch (Exception | Error ignored) {
+            // nothing useful to do
+        }
+    }
+}
