@@ -148,7 +148,10 @@ public final class ServiceProcess implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            System.err.println("[" + name + "] output lost: " + e);
+            // destroy() closes the pipe under us: that is the normal end, not lost output.
+            if (process.isAlive()) {
+                System.err.println("[" + name + "] output lost: " + e);
+            }
         }
     }
 }
