@@ -6,17 +6,22 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -111,6 +116,33 @@ public final class KafkaBroker implements AutoCloseable {
                         throw e;
                     }
                 }
+            }
+            awaitPartitionsServed(admin);
+        }
+    }
+
+    /**
+     * A created topic is in the metadata before its partitions are served: until then a produce fails with
+     * "This server does not host this topic-partition". Offsets are answered by the partition leader itself, so
+     * once every partition answers one, clients can use the topics.
+     */
+    private static void awaitPartitionsServed(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (String topic : List.of(Topics.JOB_REQUESTS, Topics.JOB_LIFECYCLE)) {
+            for (int p = 0; p < Topics.DEFAULT_PARTITIONS; p++) {
+                partitions.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
             }
         }
     }
