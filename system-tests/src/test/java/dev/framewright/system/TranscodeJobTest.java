@@ -118,6 +118,28 @@ class TranscodeJobTest {
     }
 
     @Test
+    void shouldFinishEveryJobOfAConcurrentBurst() throws Exception {
+        Path clip = Media.clip(media, 320, 240, 1);
+        int jobs = 24;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<String>> submitted = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                submitted.add(clients.submit(() -> Jobs.submit(clip, "video/mp4", """
+                        {"outputs":[{"name":"still","type":"image","width":64}]}""")
+                        .then().statusCode(202).extract().jsonPath().getString("id")));
+            }
+            for (java.util.concurrent.Future<String> id : submitted) {
+                // Each job was readable at once and ends succeeded: none lost between job-api, Kafka and the projector.
+                JsonPath done = Jobs.awaitTerminal(id.get());
+                assertThat(done.getString("status")).as(done.prettify()).isEqualTo("succeeded");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldResizeAnImageInputToAThumbnail() throws Exception {
         Path clip = Media.clip(media, 640, 480, 1);
         String id = Jobs.submit(clip, "video/mp4", """

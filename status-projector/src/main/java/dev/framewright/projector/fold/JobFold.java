@@ -23,7 +23,7 @@ public final class JobFold {
     private JobFold() {
     }
 
-    /** Creates the row an event implies when none exists yet. */
+    /** The row the projector creates (by upsert) for a job it sees first: queued, stamped with the event time. */
     public static JobEntity newRow(JobEvent event) {
         JobEntity row = new JobEntity();
         row.id = event.jobId();

@@ -43,7 +43,9 @@ public class JobWorker {
     @Blocking(value = "transcode", ordered = false)
     public void process(JobEvent event) {
         if (!(event instanceof JobRequested job)) {
-            return; // a newer event type this worker does not know, or not a request: nothing to do
+            // Not a job request: an undecodable record (null) or an event type this worker does not act on.
+            LOG.warnf("Skipped a record on %s that is not a JobRequested", CHANNEL);
+            return;
         }
         // Redelivery counting (attempt > 1) arrives with the delivery guarantees; every delivery is attempt 1 for now.
         int attempt = 1;

@@ -1,11 +1,22 @@
 package dev.framewright.system;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
+import dev.framewright.events.InputObject;
+import dev.framewright.events.JobEvent;
+import dev.framewright.events.JobEventSerializer;
+import dev.framewright.events.JobRequested;
+import dev.framewright.events.OutputSpec;
+import dev.framewright.events.OutputType;
 import dev.framewright.events.Topics;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Records that are not job events, on either topic, are skipped: the transcoder and the projector go on. */
-class PoisonRecordsTest {
+/** Bad records reach the workers too: they are skipped or answered with a code, and the workers go on. */
+class BadRecordsTest {
 
     @TempDir
     static Path media;
@@ -54,5 +65,21 @@ class PoisonRecordsTest {
                 .then().statusCode(202).extract().jsonPath().getString("id");
         JsonPath done = Jobs.awaitTerminal(id);
         assertThat(done.getString("status")).as(done.prettify()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void shouldFailARequestWhoseInputIsGoneWithInputMissing() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        JobRequested orphan = new JobRequested(UUID.randomUUID(), jobId, "default", 0, Instant.now(),
+                new InputObject("uploads/" + jobId + "/input", "gone.mp4", "video/mp4", 10),
+                List.of(new OutputSpec("small", OutputType.VIDEO, 320, null, null)));
+        try (KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", RunningSystem.get().stack().kafkaBootstrapServers()),
+                new StringSerializer(), new JobEventSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.JOB_REQUESTS, jobId.toString(), orphan)).get();
+        }
+
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> given().when().get("/v1/jobs/{id}", jobId)
+                .then().statusCode(200).body("status", equalTo("failed")).body("error.code", equalTo("input_missing")));
     }
 }
