@@ -53,7 +53,8 @@ class TranscodeJobTest {
         assertThat(done.getString("outputs[0].files[0].key")).isEqualTo("jobs/" + id + "/small/small.mp4");
         assertThat(done.getString("outputs[0].files[0].content_type")).isEqualTo("video/mp4");
 
-        Media.Decoded video = Media.decode(Jobs.download(id, "small", media));
+        Path downloaded = Jobs.download(id, "small", media);
+        Media.Decoded video = Media.decode(downloaded);
         assertThat(video.videoCodec()).isEqualTo("h264");
         assertThat(video.width()).isEqualTo(640);
         assertThat(video.height()).isEqualTo(360);
@@ -62,6 +63,16 @@ class TranscodeJobTest {
         assertThat(video.audioCodec()).isEqualTo("aac");
         assertThat(video.audioChannels()).isPositive();
         assertThat(done.getInt("outputs[0].media.width")).isEqualTo(640);
+
+        // Players seek with byte ranges.
+        byte[] whole = java.nio.file.Files.readAllBytes(downloaded);
+        byte[] part = given().header("Range", "bytes=100-199").when().get("/v1/jobs/{id}/outputs/small", id)
+                .then().statusCode(206).header("Content-Range", "bytes 100-199/" + whole.length)
+                .header("Accept-Ranges", "bytes").extract().asByteArray();
+        assertThat(part).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
+        given().header("Range", "bytes=" + whole.length + "-").when().get("/v1/jobs/{id}/outputs/small", id)
+                .then().statusCode(416).contentType("application/problem+json")
+                .body("code", equalTo("range_not_satisfiable"));
 
         Media.Decoded thumb = Media.decode(Jobs.download(id, "thumb", media));
         assertThat(thumb.videoCodec()).isEqualTo("mjpeg");

@@ -6,6 +6,7 @@ import dev.framewright.events.JobRequested;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -71,11 +72,15 @@ public class JobResource {
         return readModel.find(jobId).onItem().ifNull().failWith(() -> ApiException.notFound("Job " + id));
     }
 
-    /** Streams the output's file. Blocking (worker thread): it reads from the object store. */
+    /**
+     * Streams the output's file; a single {@code Range} is honoured (206), so players can seek. Blocking (worker
+     * thread): it reads from the object store.
+     */
     @GET
     @Path("/{id}/outputs/{name}")
     @Produces(MediaType.WILDCARD)
-    public Response output(@PathParam("id") String id, @PathParam("name") String name) {
+    public Response output(@PathParam("id") String id, @PathParam("name") String name,
+            @HeaderParam("Range") String rangeHeader) {
         UUID jobId = parseId(id);
         JobDocument job = readModel.find(jobId).await().atMost(java.time.Duration.ofSeconds(5));
         if (job == null) {
@@ -88,13 +93,22 @@ public class JobResource {
                     "Output '" + name + "' is " + output.status() + "; it can be downloaded once it succeeded");
         }
         JobDocument.File file = output.files().get(0);
-        var stream = store.open(file.key());
+        ByteRange range = ByteRange.parse(rangeHeader, file.size());
+        if (range == ByteRange.UNSATISFIABLE) {
+            throw new ApiException(416, "range_not_satisfiable", "Range not satisfiable",
+                    "The file has " + file.size() + " bytes; ask for a range inside them");
+        }
+        var stream = store.open(file.key(), range == null ? null : range.header());
         if (stream == null) {
             throw new ApiException(410, "output_gone", "Output gone", "The file of output '" + name + "' was deleted");
         }
         String filename = file.key().substring(file.key().lastIndexOf('/') + 1);
-        return Response.ok(stream, file.contentType())
-                .header("Content-Length", file.size())
+        Response.ResponseBuilder response = range == null
+                ? Response.ok(stream, file.contentType()).header("Content-Length", file.size())
+                : Response.status(206).entity(stream).type(file.contentType())
+                        .header("Content-Length", range.length())
+                        .header("Content-Range", range.contentRange(file.size()));
+        return response.header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", "inline; filename=\"" + filename + "\"")
                 .build();
     }

@@ -30,10 +30,13 @@ public class MediaStore {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
     }
 
-    /** @return the object's stream, or null when it is gone */
-    public ResponseInputStream<GetObjectResponse> open(String key) {
+    /**
+     * @param range an HTTP byte range ({@code bytes=0-99}) or null for the whole object
+     * @return the object's stream, or null when it is gone
+     */
+    public ResponseInputStream<GetObjectResponse> open(String key, String range) {
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(key));
+            return s3.getObject(b -> b.bucket(bucket).key(key).range(range));
         } catch (NoSuchKeyException e) {
             return null;
         }
