@@ -72,6 +72,7 @@ class TranscodeJobTest {
         assertThat(part).isEqualTo(java.util.Arrays.copyOfRange(whole, 100, 200));
         given().header("Range", "bytes=" + whole.length + "-").when().get("/v1/jobs/{id}/outputs/small", id)
                 .then().statusCode(416).contentType("application/problem+json")
+                .header("Content-Range", "bytes */" + whole.length)
                 .body("code", equalTo("range_not_satisfiable"));
 
         Media.Decoded thumb = Media.decode(Jobs.download(id, "thumb", media));

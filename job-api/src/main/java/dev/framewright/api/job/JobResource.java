@@ -1,6 +1,7 @@
 package dev.framewright.api.job;
 
 import dev.framewright.api.problem.ApiException;
+import dev.framewright.api.problem.Problem;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.events.JobRequested;
 import io.smallrye.mutiny.Uni;
@@ -95,8 +96,12 @@ public class JobResource {
         JobDocument.File file = output.files().get(0);
         ByteRange range = ByteRange.parse(rangeHeader, file.size());
         if (range == ByteRange.UNSATISFIABLE) {
-            throw new ApiException(416, "range_not_satisfiable", "Range not satisfiable",
-                    "The file has " + file.size() + " bytes; ask for a range inside them");
+            // Answered here rather than thrown: a 416 must say the file's size in Content-Range.
+            return Response.status(416).type(Problem.MEDIA_TYPE)
+                    .entity(Problem.of(416, "range_not_satisfiable", "Range not satisfiable",
+                            "The file has " + file.size() + " bytes; ask for a range inside them"))
+                    .header("Content-Range", "bytes */" + file.size())
+                    .build();
         }
         var stream = store.open(file.key(), range == null ? null : range.header());
         if (stream == null) {
