@@ -25,20 +25,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad records reach the workers too: they are skipped or answered with a code, and the workers go on. */
-class BadRecordsTest {
-
-    @TempDir
-    static Path media;
-
-    @BeforeAll
-    static void system() {
-        RunningSystem.get();
-    }
+class BadRecordsTest extends SystemTest {
 
     @Test
     void shouldSkipRecordsThatAreNotJobEventsAndKeepProcessingJobs() throws Exception {

@@ -20,20 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What an external Kafka consumer sees of one job: the public, versioned event contract on real topics. */
-class EventContractTest {
-
-    @TempDir
-    static Path media;
-
-    @BeforeAll
-    static void system() {
-        RunningSystem.get();
-    }
+class EventContractTest extends SystemTest {
 
     @Test
     void shouldPublishAJobsEventsInOrderAsCloudEventsKeyedByJobId() throws Exception {

@@ -10,22 +10,17 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every error a client can cause is an application/problem+json with a stable code. */
-class ProblemResponsesTest {
-
-    @TempDir
-    static Path dir;
+class ProblemResponsesTest extends SystemTest {
 
     static Path upload;
 
     @BeforeAll
-    static void system() throws Exception {
-        RunningSystem.get();
-        upload = Files.writeString(dir.resolve("clip.mp4"), "bytes");
+    static void writeUpload() throws Exception {
+        upload = Files.writeString(media.resolve("clip.mp4"), "bytes");
     }
 
     @Test

@@ -39,12 +39,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The projector's fold through real Kafka into real PostgreSQL: redelivered and stale events change nothing. */
-class ProjectionIdempotenceTest {
+class ProjectionIdempotenceTest extends SystemTest {
 
     static LocalStack stack;
 
     @BeforeAll
-    static void system() {
+    static void useStack() {
         stack = RunningSystem.get().stack();
     }
 

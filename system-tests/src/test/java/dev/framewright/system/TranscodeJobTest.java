@@ -11,20 +11,10 @@ import io.restassured.response.Response;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A client's whole journey: upload a clip, watch it run, download and decode what came out. */
-class TranscodeJobTest {
-
-    @TempDir
-    static Path media;
-
-    @BeforeAll
-    static void system() {
-        RunningSystem.get();
-    }
+class TranscodeJobTest extends SystemTest {
 
     @Test
     void shouldTranscodeAClipAndServeAPlayableVideoAndAThumbnail() throws Exception {
