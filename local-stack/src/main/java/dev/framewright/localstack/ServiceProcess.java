@@ -26,6 +26,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Thread pump;
     private final Deque<String> tail = new ArrayDeque<>();
+    /** Set before we stop the process ourselves, so the closed pipe that follows is not reported as lost output. */
+    private volatile boolean stopping;
 
     private ServiceProcess(String name, int port, Process process, Path logFile, boolean echo) {
         this.name = name;
@@ -97,6 +99,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGKILL, for crash tests: no shutdown hooks, no offset commits. */
     public void kill() {
+        stopping = true;
         process.destroyForcibly();
         Processes.awaitExit(process, Duration.ofSeconds(10));
     }
@@ -104,6 +107,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** SIGTERM (a graceful Quarkus shutdown), then SIGKILL after 20 s. */
     @Override
     public void close() {
+        stopping = true;
         process.destroy();
         Processes.awaitExit(process, Duration.ofSeconds(20));
         try {
@@ -148,8 +152,8 @@ public final class ServiceProcess implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            // destroy() closes the pipe under us: that is the normal end, not lost output.
-            if (process.isAlive()) {
+            // Stopping closes the pipe under us: that is the normal end, not lost output.
+            if (!stopping) {
                 System.err.println("[" + name + "] output lost: " + e);
             }
         }
