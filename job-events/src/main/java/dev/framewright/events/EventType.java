@@ -9,7 +9,9 @@ public enum EventType {
     STARTED("framewright.job.started.v1", JobStarted.class),
     PROGRESS("framewright.job.progress.v1", JobProgress.class),
     COMPLETED("framewright.job.completed.v1", JobCompleted.class),
-    FAILED("framewright.job.failed.v1", JobFailed.class);
+    FAILED("framewright.job.failed.v1", JobFailed.class),
+    CANCELED("framewright.job.canceled.v1", JobCanceled.class),
+    EXPIRED("framewright.job.expired.v1", JobExpired.class);
 
     private final String ceType;
     private final Class<? extends JobEvent> recordClass;

@@ -4,16 +4,31 @@ import java.util.Locale;
 
 /** Stable codes carried by {@link JobFailed#code()}. New codes may be added; existing ones never change meaning. */
 public enum FailureCode {
-    /** The input is not media FFmpeg can decode, or has no stream the output needs. */
+    /** The input is not media FFmpeg can decode (or not one it may open), or has no stream the output needs. */
     UNSUPPORTED_MEDIA,
     /** The input object is gone from the store. */
     INPUT_MISSING,
     /** The output cannot be produced from this input with these parameters. */
     INVALID_OUTPUT,
+    /** The input is beyond the configured limits: pixels, frame rate, duration, stream count or size. */
+    LIMITS_EXCEEDED,
+    /** An attempt ran past the job's maximum duration. */
+    TIMEOUT,
+    /** The pipeline stopped advancing through the media, on every attempt. */
+    STALLED,
+    /** Attempts kept ending without a result (workers crashed); the job was set aside instead of retried forever. */
+    QUARANTINED,
+    /** Object storage stayed unavailable through every retry. */
+    STORAGE_UNAVAILABLE,
     /** A bug or an environment problem on our side. */
     INTERNAL;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether another attempt may succeed where this one failed. */
+    public boolean transientFailure() {
+        return this == STORAGE_UNAVAILABLE || this == STALLED || this == INTERNAL;
     }
 }

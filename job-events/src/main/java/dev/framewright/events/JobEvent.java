@@ -7,7 +7,8 @@ import java.util.UUID;
  * A fact about one job. Every event carries the envelope fields below; on Kafka they are also
  * CloudEvents 1.0 binary-mode headers (see {@link CloudEventHeaders}).
  */
-public sealed interface JobEvent permits JobRequested, JobStarted, JobProgress, JobCompleted, JobFailed {
+public sealed interface JobEvent permits JobRequested, JobStarted, JobProgress, JobCompleted, JobFailed, JobCanceled,
+        JobExpired {
 
     /** Unique id of this event; consumers use it to drop duplicates. */
     UUID eventId();

@@ -1,16 +1,30 @@
 package dev.framewright.events;
 
+import java.util.List;
+
 /**
  * What was decoded from a file. Fields that do not apply (no audio, a still image) are null.
  *
  * @param format          container/demuxer name as FFmpeg reports it, e.g. {@code mov,mp4,m4a,3gp,3g2,mj2}
  * @param durationSeconds media duration
+ * @param width           of the first video stream, pixels
+ * @param height          of the first video stream, pixels
  * @param videoCodec      e.g. {@code h264}
- * @param audioCodec      e.g. {@code aac}
  * @param frameRate       frames per second of the video stream
+ * @param audioCodec      e.g. {@code aac}
  * @param audioSampleRate Hz
  * @param audioChannels   channel count
+ * @param bitRate         overall bits per second, when the container says
+ * @param streams         every stream of the file, in file order; null where only the summary was measured
  */
 public record MediaInfo(String format, Double durationSeconds, Integer width, Integer height, String videoCodec,
-        Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels) {
+        Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels, Long bitRate,
+        List<StreamInfo> streams) {
+
+    /** A summary without bit rate and stream list, as measured of an output file. */
+    public static MediaInfo summary(String format, Double durationSeconds, Integer width, Integer height,
+            String videoCodec, Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels) {
+        return new MediaInfo(format, durationSeconds, width, height, videoCodec, frameRate, audioCodec,
+                audioSampleRate, audioChannels, null, null);
+    }
 }

@@ -1,13 +1,33 @@
 package dev.framewright.events;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.regex.Pattern;
+
 /**
- * One requested output. Parameters a type does not use are null; new optional parameters may be
- * added in later minor versions of the contract, so consumers must ignore unknown fields.
- *
- * @param name      unique in the job, {@code [a-z0-9][a-z0-9_-]{0,63}}
- * @param width     bounding-box width in pixels; the aspect ratio is always kept
- * @param height    bounding-box height in pixels
- * @param atSeconds for {@code image} from a video: where the still is taken
+ * One requested output, discriminated on the wire by {@code type}. A parameter left null means "the
+ * default" (each record documents its defaults; the transcoder applies them). Later minor versions may add
+ * optional parameters, so consumers must ignore unknown fields.
  */
-public record OutputSpec(String name, OutputType type, Integer width, Integer height, Double atSeconds) {
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = VideoOutput.class, name = "video"),
+        @JsonSubTypes.Type(value = HlsOutput.class, name = "hls"),
+        @JsonSubTypes.Type(value = ThumbnailsOutput.class, name = "thumbnails"),
+        @JsonSubTypes.Type(value = ImageOutput.class, name = "image"),
+        @JsonSubTypes.Type(value = AudioOutput.class, name = "audio"),
+        @JsonSubTypes.Type(value = PreviewOutput.class, name = "preview"),
+        @JsonSubTypes.Type(value = ProbeOutput.class, name = "probe")})
+public sealed interface OutputSpec
+        permits VideoOutput, HlsOutput, ThumbnailsOutput, ImageOutput, AudioOutput, PreviewOutput, ProbeOutput {
+
+    /** What an output name must look like; it becomes a path segment of object keys and URLs. */
+    Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    /** Unique in the job, matching {@link #NAME}. */
+    String name();
+
+    @JsonIgnore
+    OutputType type();
 }

@@ -1,0 +1,24 @@
+package dev.framewright.events;
+
+import java.util.List;
+
+/**
+ * An HLS ladder (H.264 + AAC in MPEG-TS segments): {@code master.m3u8}, and per rendition
+ * {@code {height}p/index.m3u8} with its segments. Every path in a playlist is relative, so the ladder plays
+ * from wherever its files are served.
+ *
+ * @param renditions     default 1080/720/480/360 at 5000/2800/1400/800 kbps; renditions taller than the source
+ *                       are dropped (the source height is kept when every one would be)
+ * @param segmentSeconds target segment length; default 6
+ */
+public record HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds) implements OutputSpec {
+
+    /** One rung of the ladder. */
+    public record Rendition(int height, int bitrateKbps) {
+    }
+
+    @Override
+    public OutputType type() {
+        return OutputType.HLS;
+    }
+}

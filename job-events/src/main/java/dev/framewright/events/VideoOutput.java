@@ -1,0 +1,30 @@
+package dev.framewright.events;
+
+
+/**
+ * A video rendition. Width and height bound the picture: with one of them the other follows the source's
+ * aspect ratio; with both the picture fits inside the box. Sizes are rounded to even numbers.
+ *
+ * @param container   {@code mp4} (H.264 + AAC, the default) or {@code webm} (VP9 + Opus)
+ * @param width       pixels; null with height null: the source size
+ * @param height      pixels
+ * @param fps         output frame rate; null: the source's
+ * @param crf         constant quality (H.264 0-51, default 23; VP9 0-63, default 32); ignored when bitrateKbps is set
+ * @param bitrateKbps target video bitrate instead of constant quality
+ * @param audio       false drops the audio track; default true (when the source has audio)
+ * @param start       trim: seconds into the source where the output begins; default 0
+ * @param duration    trim: seconds of source to keep; default to the end
+ * @param overlay     an image composited onto the picture
+ */
+public record VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+        Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) implements OutputSpec {
+
+    public static VideoOutput of(String name, Integer width, Integer height) {
+        return new VideoOutput(name, null, width, height, null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public OutputType type() {
+        return OutputType.VIDEO;
+    }
+}
