@@ -62,7 +62,7 @@ public final class MediaProbe {
             sampleRate = grabber.getSampleRate() > 0 ? grabber.getSampleRate() : null;
             channels = grabber.getAudioChannels() > 0 ? grabber.getAudioChannels() : null;
         }
-        return new MediaInfo(grabber.getFormat(), duration, width, height, videoCodec, frameRate, audioCodec,
+        return MediaInfo.summary(grabber.getFormat(), duration, width, height, videoCodec, frameRate, audioCodec,
                 sampleRate, channels);
     }
 }

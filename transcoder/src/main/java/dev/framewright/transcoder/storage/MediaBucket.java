@@ -41,10 +41,10 @@ public class MediaBucket {
         }
     }
 
-    public OutputFile upload(String key, Path file, String contentType) {
+    public OutputFile upload(String path, String key, Path file, String contentType) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
         try {
-            return new OutputFile(key, Files.size(file), contentType);
+            return new OutputFile(path, key, Files.size(file), contentType);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

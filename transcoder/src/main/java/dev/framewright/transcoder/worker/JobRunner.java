@@ -5,7 +5,9 @@ import dev.framewright.events.JobRequested;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.OutputFile;
 import dev.framewright.events.OutputResult;
+import dev.framewright.events.ImageOutput;
 import dev.framewright.events.OutputSpec;
+import dev.framewright.events.VideoOutput;
 import dev.framewright.events.OutputType;
 import dev.framewright.transcoder.events.LifecycleEmitter;
 import dev.framewright.transcoder.media.MediaException;
@@ -66,7 +68,8 @@ public class JobRunner {
 
             List<OutputResult> results = new ArrayList<>();
             for (Produced p : produced) {
-                OutputFile file = bucket.upload(MediaBucket.outputKey(job.jobId(), p.spec.name(), p.file.getFileName().toString()),
+                String path = p.file.getFileName().toString();
+                OutputFile file = bucket.upload(path, MediaBucket.outputKey(job.jobId(), p.spec.name(), path),
                         p.file, p.contentType);
                 results.add(new OutputResult(p.spec.name(), p.spec.type(), List.of(file), p.media));
             }
@@ -84,17 +87,20 @@ public class JobRunner {
             throws MediaException {
         String stage = "transcoding:" + output.name();
         double weight = weight(output, duration);
-        if (output.type() == OutputType.VIDEO) {
+        if (output instanceof VideoOutput video) {
             Path file = dir.resolve(output.name() + ".mp4");
-            VideoEncoding encoding = new VideoEncoding(output.width(), output.height(), config.video().crf(),
+            VideoEncoding encoding = new VideoEncoding(video.width(), video.height(), config.video().crf(),
                     config.video().preset(), config.video().audioBitrate(), 0);
             MediaInfo media = VideoTranscoder.transcode(input, file, encoding, (seconds, fps) ->
                     progress.inStage(stage, weight, duration > 0 ? seconds / duration : 0, seconds, fps));
             progress.stageDone(stage, weight);
             return new Produced(output, file, "video/mp4", media);
         }
+        if (!(output instanceof ImageOutput image)) {
+            throw new MediaException(FailureCode.INVALID_OUTPUT, "Output type " + output.type().wireName() + " is not supported yet");
+        }
         Path file = dir.resolve(output.name() + ".jpg");
-        MediaInfo media = StillImage.extract(input, file, output.width(), output.height(), output.atSeconds());
+        MediaInfo media = StillImage.extract(input, file, image.width(), image.height(), image.atSeconds());
         progress.stageDone(stage, weight);
         return new Produced(output, file, "image/jpeg", media);
     }

@@ -66,7 +66,7 @@ public class JobWorker {
     }
 
     private void fail(JobRequested job, int attempt, FailureCode code, String message) {
-        emitter.emitDurably(new JobFailed(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
-                code.wireName(), message));
+        emitter.emitDurably(JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), code,
+                message));
     }
 }

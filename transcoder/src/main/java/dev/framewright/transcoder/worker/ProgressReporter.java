@@ -51,6 +51,6 @@ final class ProgressReporter {
         lastSent = now;
         lastPercent = percent;
         emitter.emit(new JobProgress(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
-                Math.round(percent * 10) / 10.0, stage, mediaSecondsDone, Math.round(fps * 10) / 10.0));
+                Math.round(percent * 10) / 10.0, stage, mediaSecondsDone, Math.round(fps * 10) / 10.0, null, null));
     }
 }
