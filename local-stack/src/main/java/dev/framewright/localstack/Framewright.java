@@ -4,42 +4,67 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The whole system on one machine: the local stack plus the three packaged services. */
+/** The whole system on one machine: the local stack plus the packaged services, one or more transcoders among them. */
 public final class Framewright implements AutoCloseable {
 
     public static final String JOB_API = "job-api";
     public static final String TRANSCODER = "transcoder";
     public static final String STATUS_PROJECTOR = "status-projector";
 
+    /** The development API key of tenant {@code default}, documented in README; never valid outside the local stack. */
+    public static final String DEV_API_KEY = "fw_dev_local_development_key_0000000001";
+
+    /** The webhook signing secret of the local stack. */
+    public static final String DEV_WEBHOOK_SECRET = "whsec_dev";
+
     /** Quarkus JVM start on a 2-core machine, with Kafka consumers joining, takes tens of seconds. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+    /**
+     * Where the services listen and where their output goes.
+     *
+     * @param transcoderPorts one transcoder instance per port, all in the one consumer group
+     * @param logDir          service output goes to {@code logDir/<name>.log}; null: prefixed onto System.out
+     * @param echo            also prefix service output onto System.out when it goes to files
+     */
+    public record Options(int apiPort, int projectorPort, List<Integer> transcoderPorts, Path logDir, boolean echo) {
+
+        public Options {
+            transcoderPorts = List.copyOf(transcoderPorts);
+            if (transcoderPorts.isEmpty()) {
+                throw new IllegalArgumentException("At least one transcoder");
+            }
+        }
+    }
+
+    private final Path repoRoot;
+    private final Options options;
     private final LocalStack stack;
-    private final ServiceProcess projector;
-    private final ServiceProcess transcoder;
-    private final ServiceProcess api;
+    private final Map<String, String> environment;
+    private ServiceProcess projector;
+    private final List<ServiceProcess> transcoders;
+    private ServiceProcess api;
 
-    private Framewright(LocalStack stack, ServiceProcess projector, ServiceProcess transcoder, ServiceProcess api) {
+    private Framewright(Path repoRoot, Options options, LocalStack stack, Map<String, String> environment) {
+        this.repoRoot = repoRoot;
+        this.options = options;
         this.stack = stack;
-        this.projector = projector;
-        this.transcoder = transcoder;
-        this.api = api;
+        this.environment = environment;
+        this.transcoders = new ArrayList<>(Collections.nCopies(options.transcoderPorts().size(), null));
     }
 
-    /** Service output goes to {@code logDir/<name>.log}, or prefixed onto System.out when {@code logDir} is null. */
-    public static Framewright start(Path repoRoot, StackConfig config, int apiPort, int transcoderPort, int projectorPort, Path logDir)
-            throws Exception {
-        return start(repoRoot, config, apiPort, transcoderPort, projectorPort, logDir, logDir == null);
+    /** One transcoder; service output to {@code logDir/<name>.log}, or prefixed onto System.out when it is null. */
+    public static Framewright start(Path repoRoot, StackConfig config, int apiPort, int transcoderPort, int projectorPort,
+            Path logDir) throws Exception {
+        return start(repoRoot, config, new Options(apiPort, projectorPort, List.of(transcoderPort), logDir, logDir == null));
     }
 
-    /** As above; {@code echo} also prefixes service output onto System.out when it goes to files. */
-    public static Framewright start(Path repoRoot, StackConfig config, int apiPort, int transcoderPort, int projectorPort, Path logDir,
-                                    boolean echo) throws Exception {
+    public static Framewright start(Path repoRoot, StackConfig config, Options options) throws Exception {
         // Check the jars before spending seconds on infrastructure.
         List<String> missing = new ArrayList<>();
         for (String service : List.of(STATUS_PROJECTOR, TRANSCODER, JOB_API)) {
@@ -51,25 +76,61 @@ public final class Framewright implements AutoCloseable {
             throw new IllegalStateException("Missing " + String.join(", ", missing) + ": run ./mvnw -DskipTests package first");
         }
         LocalStack stack = LocalStack.start(config);
-        List<ServiceProcess> started = new ArrayList<>();
+        Framewright system = new Framewright(repoRoot, options, stack, servicesEnvironment(stack));
         try {
-            Map<String, String> env = stack.serviceEnvironment();
-            // The projector owns the database schema, so it goes first.
-            started.add(startReady(repoRoot, STATUS_PROJECTOR, projectorPort, env, logDir, echo));
-            started.add(startReady(repoRoot, TRANSCODER, transcoderPort, env, logDir, echo));
-            started.add(startReady(repoRoot, JOB_API, apiPort, env, logDir, echo));
-            return new Framewright(stack, started.get(0), started.get(1), started.get(2));
+            // The projector owns the read model's schema, so it goes first.
+            system.startProjector();
+            for (int i = 0; i < options.transcoderPorts().size(); i++) {
+                system.startTranscoder(i);
+            }
+            system.api = system.startReady(JOB_API, options.apiPort(), system.environment);
+            return system;
         } catch (Exception | Error e) {
-            List<AutoCloseable> toClose = new ArrayList<>(started);
-            Collections.reverse(toClose);
-            toClose.add(stack);
-            LocalStack.closeAll(toClose);
+            system.close();
             throw e;
         }
     }
 
-    private static ServiceProcess startReady(Path repoRoot, String name, int port, Map<String, String> env, Path logDir, boolean echo) {
-        ServiceProcess service = ServiceProcess.start(name, jar(repoRoot, name), port, env, logDir == null ? null : logDir.resolve(name + ".log"), echo);
+    /** What every service reads: the infrastructure, plus the local stack's queues, development key and secrets. */
+    static Map<String, String> servicesEnvironment(LocalStack stack) {
+        Map<String, String> env = new LinkedHashMap<>(stack.serviceEnvironment());
+        String queues = String.join(",", LocalStack.QUEUES);
+        env.put("FRAMEWRIGHT_QUEUES", queues);
+        env.put("FRAMEWRIGHT_TRANSCODER_QUEUES", queues);
+        env.put("FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS", "default:" + DEV_API_KEY);
+        env.put("FRAMEWRIGHT_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET);
+        return env;
+    }
+
+    /** Starts (or starts again, after a kill) the projector and waits until it is ready. */
+    public synchronized ServiceProcess startProjector() {
+        requireStopped(projector);
+        projector = startReady(STATUS_PROJECTOR, options.projectorPort(), environment);
+        return projector;
+    }
+
+    /** Starts (or starts again, after a kill) transcoder {@code i}, with a stable group instance id, and waits until it is ready. */
+    public synchronized ServiceProcess startTranscoder(int i) {
+        requireStopped(transcoders.get(i));
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("FRAMEWRIGHT_TRANSCODER_INSTANCE_ID", TRANSCODER + "-" + i);
+        String name = transcoders.size() == 1 ? TRANSCODER : TRANSCODER + "-" + i;
+        ServiceProcess started = startReady(name, options.transcoderPorts().get(i), env);
+        transcoders.set(i, started);
+        return started;
+    }
+
+    private static void requireStopped(ServiceProcess process) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(process.name() + " is still running");
+        }
+    }
+
+    private ServiceProcess startReady(String name, int port, Map<String, String> env) {
+        String module = name.startsWith(TRANSCODER) ? TRANSCODER : name;
+        Path logDir = options.logDir();
+        ServiceProcess service = ServiceProcess.start(name, jar(repoRoot, module), port, env,
+                logDir == null ? null : logDir.resolve(name + ".log"), options.echo());
         try {
             service.awaitReady(READY_TIMEOUT);
             return service;
@@ -91,21 +152,36 @@ public final class Framewright implements AutoCloseable {
         return stack;
     }
 
+    /** The environment the services were started with. */
+    public Map<String, String> environment() {
+        return Collections.unmodifiableMap(environment);
+    }
+
     public ServiceProcess api() {
         return api;
     }
 
+    /** The first transcoder. */
     public ServiceProcess transcoder() {
-        return transcoder;
+        return transcoders.get(0);
+    }
+
+    public synchronized List<ServiceProcess> transcoders() {
+        return List.copyOf(transcoders);
     }
 
     public ServiceProcess projector() {
         return projector;
     }
 
-    /** Stops job-api, transcoder, projector, then the infrastructure; failures are logged and the rest still stop. */
+    /** Stops job-api, the transcoders, the projector, then the infrastructure; failures are logged and the rest still stop. */
     @Override
-    public void close() {
-        LocalStack.closeAll(Arrays.asList(api, transcoder, projector, stack));
+    public synchronized void close() {
+        List<AutoCloseable> all = new ArrayList<>();
+        all.add(api);
+        all.addAll(transcoders);
+        all.add(projector);
+        all.add(stack);
+        LocalStack.closeAll(all);
     }
 }

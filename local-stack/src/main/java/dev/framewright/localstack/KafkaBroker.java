@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
@@ -106,9 +107,13 @@ public final class KafkaBroker implements AutoCloseable {
         LOG.info("Formatted Kafka storage in {}", logDir);
     }
 
+    /** The request topic of every local queue, the lifecycle topic and the dead-letter topic. */
+    static final List<String> TOPICS = Stream.concat(LocalStack.QUEUES.stream().map(Topics::requests),
+            Stream.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER)).toList();
+
     private void createTopics() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            for (String topic : List.of(Topics.JOB_REQUESTS, Topics.JOB_LIFECYCLE)) {
+            for (String topic : TOPICS) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();
                 } catch (ExecutionException e) {
@@ -128,7 +133,7 @@ public final class KafkaBroker implements AutoCloseable {
      */
     private static void awaitPartitionsServed(Admin admin) throws Exception {
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        for (String topic : List.of(Topics.JOB_REQUESTS, Topics.JOB_LIFECYCLE)) {
+        for (String topic : TOPICS) {
             for (int p = 0; p < Topics.DEFAULT_PARTITIONS; p++) {
                 partitions.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }

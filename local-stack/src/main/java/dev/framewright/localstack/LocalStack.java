@@ -1,5 +1,6 @@
 package dev.framewright.localstack;
 
+import dev.framewright.events.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,9 @@ import java.util.concurrent.Future;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** The queues of the local stack: each gets its request topic, and the services are told to use them. */
+    public static final List<String> QUEUES = List.of(Topics.DEFAULT_QUEUE, "express");
 
     private final StackConfig config;
     private final KafkaBroker kafka;

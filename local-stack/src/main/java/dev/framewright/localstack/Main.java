@@ -14,11 +14,12 @@ public final class Main {
     private static final int PROJECTOR_PORT = 8082;
 
     private static final String USAGE = """
-            Usage: java -jar local-stack/target/local-stack.jar <command> [--root DIR] [--data DIR]
-              dev    infrastructure + job-api (:8080), transcoder (:8081), status-projector (:8082)
+            Usage: java -jar local-stack/target/local-stack.jar <command> [--root DIR] [--data DIR] [--transcoders N]
+              dev    infrastructure + job-api (:8080), transcoder (:8081, more on :8083...), status-projector (:8082)
               infra  infrastructure only; prints the environment variables to export
-              --root repository root (default: system property framewright.root, else the current directory)
-              --data data directory (default: <root>/.framewright); data survives restarts""";
+              --root        repository root (default: system property framewright.root, else the current directory)
+              --data        data directory (default: <root>/.framewright); data survives restarts
+              --transcoders transcoder instances in the consumer group (default 1)""";
 
     private Main() {
     }
@@ -29,6 +30,7 @@ public final class Main {
         }
         Path root = Paths.get(System.getProperty("framewright.root", ".")).toAbsolutePath().normalize();
         Path data = null;
+        int transcoders = 1;
         for (int i = 1; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 exitWithUsage();
@@ -36,6 +38,7 @@ public final class Main {
             switch (args[i]) {
                 case "--root" -> root = Paths.get(args[i + 1]).toAbsolutePath().normalize();
                 case "--data" -> data = Paths.get(args[i + 1]).toAbsolutePath().normalize();
+                case "--transcoders" -> transcoders = parseCount(args[i + 1]);
                 default -> exitWithUsage();
             }
         }
@@ -45,7 +48,12 @@ public final class Main {
         AutoCloseable running;
         try {
             if (args[0].equals("dev")) {
-                Framewright system = Framewright.start(root, config, API_PORT, TRANSCODER_PORT, PROJECTOR_PORT, data.resolve("logs"), true);
+                List<Integer> transcoderPorts = new java.util.ArrayList<>(List.of(TRANSCODER_PORT));
+                for (int i = 1; i < transcoders; i++) {
+                    transcoderPorts.add(PROJECTOR_PORT + i);
+                }
+                Framewright system = Framewright.start(root, config,
+                        new Framewright.Options(API_PORT, PROJECTOR_PORT, transcoderPorts, data.resolve("logs"), true));
                 running = system;
                 printDevBanner(system.stack(), data);
             } else {
@@ -59,6 +67,20 @@ public final class Main {
             return;
         }
         awaitShutdown(running);
+    }
+
+    private static int parseCount(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= 6) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage
+        }
+        System.err.println("--transcoders takes 1 to 6 (the partitions of a queue's topic)");
+        System.exit(2);
+        return 0;
     }
 
     /** Blocks until Ctrl-C / SIGTERM; the hook stops everything before the JVM exits. */
@@ -83,14 +105,18 @@ public final class Main {
                  job-api     %s
                  health      %s/q/health
                  OpenAPI     %s/q/openapi
+                 API key     %s  (tenant default; send as Authorization: Bearer)
 
                 %s
                  data dir    %s (logs in %s)
 
                  Try it:
-                   curl -F file=@clip.mp4 -F 'spec={"outputs":[{"name":"small","type":"video","width":640,"height":360},{"name":"thumb","type":"image","width":100,"height":100}]};type=application/json' %s/v1/jobs
+                   curl -H 'Authorization: Bearer %s' -F file=@clip.mp4 \\
+                     -F 'spec={"outputs":[{"name":"small","type":"video","height":360},{"name":"thumb","type":"image","width":100,"height":100}]};type=application/json' \\
+                     %s/v1/jobs
                 ================================================================
-                """.formatted(api, api, api, infrastructure(stack), data, data.resolve("logs"), api));
+                """.formatted(api, api, api, Framewright.DEV_API_KEY, infrastructure(stack), data, data.resolve("logs"),
+                Framewright.DEV_API_KEY, api));
     }
 
     private static void printInfraBanner(LocalStack stack, Path data) {
