@@ -120,6 +120,27 @@ public final class Framewright implements AutoCloseable {
         return started;
     }
 
+    /**
+     * Starts one more instance of a service that this system does not manage (the caller closes it): e.g. a second
+     * projector that replays every topic into another database.
+     *
+     * @param overrides environment variables on top of the services' environment
+     */
+    public ServiceProcess startExtra(String name, String module, int port, Map<String, String> overrides) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(overrides);
+        Path logDir = options.logDir();
+        ServiceProcess service = ServiceProcess.start(name, jar(repoRoot, module), port, env,
+                logDir == null ? null : logDir.resolve(name + ".log"), options.echo());
+        try {
+            service.awaitReady(READY_TIMEOUT);
+            return service;
+        } catch (RuntimeException e) {
+            LocalStack.closeAll(List.of(service));
+            throw e;
+        }
+    }
+
     private static void requireStopped(ServiceProcess process) {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(process.name() + " is still running");

@@ -177,6 +177,25 @@ public final class Postgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates another empty database owned by the services' user, e.g. for a projector that replays every topic
+     * next to the live one. Returns its JDBC URL; {@link #reactiveUrlOf} gives the reactive one.
+     */
+    public String createDatabase(String name) throws SQLException {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("Not a plain database name: " + name);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " OWNER " + USER);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+    }
+
+    public String reactiveUrlOf(String database) {
+        return "postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
     /** SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit. */
     @Override
     public void close() {
