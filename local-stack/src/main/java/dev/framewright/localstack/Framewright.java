@@ -31,10 +31,17 @@ public final class Framewright implements AutoCloseable {
      * @param transcoderPorts one transcoder instance per port, all in the one consumer group
      * @param logDir          service output goes to {@code logDir/<name>.log}; null: prefixed onto System.out
      * @param echo            also prefix service output onto System.out when it goes to files
+     * @param environment     set for every service on top of the defaults (e.g. more API keys for tests)
      */
-    public record Options(int apiPort, int projectorPort, List<Integer> transcoderPorts, Path logDir, boolean echo) {
+    public record Options(int apiPort, int projectorPort, List<Integer> transcoderPorts, Path logDir, boolean echo,
+            Map<String, String> environment) {
+
+        public Options(int apiPort, int projectorPort, List<Integer> transcoderPorts, Path logDir, boolean echo) {
+            this(apiPort, projectorPort, transcoderPorts, logDir, echo, Map.of());
+        }
 
         public Options {
+            environment = Map.copyOf(environment);
             transcoderPorts = List.copyOf(transcoderPorts);
             if (transcoderPorts.isEmpty()) {
                 throw new IllegalArgumentException("At least one transcoder");
@@ -76,7 +83,9 @@ public final class Framewright implements AutoCloseable {
             throw new IllegalStateException("Missing " + String.join(", ", missing) + ": run ./mvnw -DskipTests package first");
         }
         LocalStack stack = LocalStack.start(config);
-        Framewright system = new Framewright(repoRoot, options, stack, servicesEnvironment(stack));
+        Map<String, String> environment = servicesEnvironment(stack);
+        environment.putAll(options.environment());
+        Framewright system = new Framewright(repoRoot, options, stack, environment);
         try {
             // The projector owns the read model's schema, so it goes first.
             system.startProjector();

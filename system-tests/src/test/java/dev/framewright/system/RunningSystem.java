@@ -3,11 +3,14 @@ package dev.framewright.system;
 import dev.framewright.localstack.Framewright;
 import dev.framewright.localstack.StackConfig;
 import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The whole system, started once per test JVM and shared by every test class: real Kafka, PostgreSQL and S3
@@ -15,6 +18,10 @@ import java.nio.file.Path;
  * runs them. Stopped by a shutdown hook when the suite's JVM exits.
  */
 final class RunningSystem {
+
+    /** A second tenant, to prove that one tenant never sees another's jobs. */
+    static final String OTHER_TENANT = "other";
+    static final String OTHER_TENANT_KEY = "fw_test_other_tenant_key_000000000000000001";
 
     private static Framewright system;
 
@@ -28,13 +35,17 @@ final class RunningSystem {
             try {
                 deleteTree(work);
                 Files.createDirectories(work);
-                system = Framewright.start(root, StackConfig.ephemeral(work.resolve("data")), freePort(), freePort(),
-                        freePort(), work.resolve("logs"));
+                system = Framewright.start(root, StackConfig.ephemeral(work.resolve("data")), new Framewright.Options(
+                        freePort(), freePort(), List.of(freePort()), work.resolve("logs"), false, Map.of(
+                                "FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS",
+                                "default:" + Framewright.DEV_API_KEY + "," + OTHER_TENANT + ":" + OTHER_TENANT_KEY)));
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start the system; see system-tests/target/system/logs", e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(system::close, "framewright-system-stop"));
             RestAssured.baseURI = system.apiBaseUrl();
+            RestAssured.requestSpecification = new RequestSpecBuilder()
+                    .addHeader("Authorization", "Bearer " + Framewright.DEV_API_KEY).build();
             RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
         }
         return system;
