@@ -71,6 +71,49 @@ final class Media {
             String audioCodec, int audioChannels) {
     }
 
+    /** The decoded picture nearest to {@code seconds} into the file. */
+    static java.awt.image.BufferedImage frameAt(Path file, double seconds) throws IOException {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+             org.bytedeco.javacv.Java2DFrameConverter converter = new org.bytedeco.javacv.Java2DFrameConverter()) {
+            grabber.start();
+            long target = (long) (seconds * 1_000_000);
+            Frame frame;
+            java.awt.image.BufferedImage last = null;
+            while ((frame = grabber.grabImage()) != null) {
+                last = deepCopy(converter.convert(frame));
+                if (frame.timestamp >= target) {
+                    break;
+                }
+            }
+            if (last == null) {
+                throw new IOException("No picture in " + file);
+            }
+            return last;
+        }
+    }
+
+    private static java.awt.image.BufferedImage deepCopy(java.awt.image.BufferedImage image) {
+        java.awt.image.BufferedImage copy = new java.awt.image.BufferedImage(image.getWidth(), image.getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        copy.getGraphics().drawImage(image, 0, 0, null);
+        return copy;
+    }
+
+    /** A PNG: an opaque square of {@code rgb} on a fully transparent border of {@code border} pixels. */
+    static Path squareWithTransparentBorder(Path dir, int size, int border, int rgb) throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size, size,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                boolean inside = x >= border && y >= border && x < size - border && y < size - border;
+                image.setRGB(x, y, inside ? 0xFF000000 | rgb : 0x00000000);
+            }
+        }
+        Path out = dir.resolve("overlay-" + size + "-" + Integer.toHexString(rgb) + ".png");
+        javax.imageio.ImageIO.write(image, "png", out.toFile());
+        return out;
+    }
+
     static Decoded decode(Path file) throws IOException {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.start();

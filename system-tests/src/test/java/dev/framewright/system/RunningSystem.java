@@ -44,6 +44,9 @@ final class RunningSystem {
             }
             Runtime.getRuntime().addShutdownHook(new Thread(system::close, "framewright-system-stop"));
             RestAssured.baseURI = system.apiBaseUrl();
+            // A test that sends another tenant's key replaces the default one instead of adding a second header.
+            RestAssured.config = RestAssured.config().headerConfig(
+                    io.restassured.config.HeaderConfig.headerConfig().overwriteHeadersWithName("Authorization", "Content-Type"));
             RestAssured.requestSpecification = new RequestSpecBuilder()
                     .addHeader("Authorization", "Bearer " + Framewright.DEV_API_KEY).build();
             RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
