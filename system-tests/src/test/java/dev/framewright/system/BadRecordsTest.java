@@ -9,9 +9,8 @@ import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobRequested;
-import dev.framewright.events.OutputSpec;
-import dev.framewright.events.OutputType;
 import dev.framewright.events.Topics;
+import dev.framewright.events.VideoOutput;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,9 +59,9 @@ class BadRecordsTest extends SystemTest {
     @Test
     void shouldFailARequestWhoseInputIsGoneWithInputMissing() throws Exception {
         UUID jobId = UUID.randomUUID();
-        JobRequested orphan = new JobRequested(UUID.randomUUID(), jobId, "default", 0, Instant.now(),
+        JobRequested orphan = JobRequested.simple(UUID.randomUUID(), jobId, "default", Instant.now(),
                 new InputObject("uploads/" + jobId + "/input", "gone.mp4", "video/mp4", 10),
-                List.of(new OutputSpec("small", OutputType.VIDEO, 320, null, null)));
+                List.of(VideoOutput.of("small", 320, null)));
         try (KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", RunningSystem.get().stack().kafkaBootstrapServers()),
                 new StringSerializer(), new JobEventSerializer())) {

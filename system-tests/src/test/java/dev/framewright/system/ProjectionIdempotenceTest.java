@@ -12,7 +12,7 @@ import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
 import dev.framewright.events.OutputFile;
 import dev.framewright.events.OutputResult;
-import dev.framewright.events.OutputSpec;
+import dev.framewright.events.VideoOutput;
 import dev.framewright.events.OutputType;
 import dev.framewright.events.Topics;
 import dev.framewright.localstack.LocalStack;
@@ -53,15 +53,15 @@ class ProjectionIdempotenceTest extends SystemTest {
         UUID jobId = UUID.randomUUID();
         Instant t0 = Instant.now();
         List<JobEvent> events = List.of(
-                new JobRequested(UUID.randomUUID(), jobId, "default", 0, t0,
+                JobRequested.simple(UUID.randomUUID(), jobId, "default", t0,
                         new InputObject("uploads/" + jobId + "/input", "clip.mp4", "video/mp4", 1234),
-                        List.of(new OutputSpec("small", OutputType.VIDEO, 640, 360, null))),
+                        List.of(VideoOutput.of("small", 640, 360))),
                 new JobStarted(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(100), "test-worker"),
-                new JobProgress(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(200), 40, "transcoding:small", 1.2, 50),
-                new JobProgress(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(300), 70, "transcoding:small", 2.1, 50));
+                new JobProgress(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(200), 40, "transcoding", 1.2, 50, null, null),
+                new JobProgress(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(300), 70, "transcoding", 2.1, 50, null, null));
         JobEvent completed = new JobCompleted(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(400), null,
                 List.of(new OutputResult("small", OutputType.VIDEO,
-                        List.of(new OutputFile("jobs/" + jobId + "/small/small.mp4", 999, "video/mp4")), null)));
+                        List.of(new OutputFile("video.mp4", "jobs/" + jobId + "/small/video.mp4", 999, "video/mp4")), null)));
 
         try (KafkaProducer<String, JobEvent> producer = producer()) {
             for (JobEvent e : events) {
@@ -76,7 +76,7 @@ class ProjectionIdempotenceTest extends SystemTest {
                 send(producer, e);
             }
             send(producer, new JobProgress(UUID.randomUUID(), jobId, "default", 1, t0.plusMillis(350), 10,
-                    "transcoding:small", 0.3, 50));
+                    "transcoding", 0.3, 50, null, null));
             awaitProjectorCaughtUp();
             assertThat(row(jobId)).isEqualTo(running);
 
