@@ -24,7 +24,8 @@ public final class LocalStack implements AutoCloseable {
     public static final List<String> QUEUES = List.of(Topics.DEFAULT_QUEUE, "express");
 
     private final StackConfig config;
-    private final KafkaBroker kafka;
+    /** Replaced by {@link #restartKafka}; null while stopped. */
+    private volatile KafkaBroker kafka;
     private final Postgres postgres;
     private final S3Store s3;
 
@@ -66,7 +67,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return "127.0.0.1:" + config.kafkaPort();
+    }
+
+    /** Stops the broker, as an outage would; clients see it gone until {@link #startKafka()}. */
+    public synchronized void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+    }
+
+    /** Starts the broker again on the same ports and log, after {@link #stopKafka()}. */
+    public synchronized void startKafka() throws Exception {
+        if (kafka == null) {
+            kafka = KafkaBroker.start(config.dataDir().toAbsolutePath().resolve("kafka"), config.kafkaPort(),
+                    config.kafkaControllerPort());
+        }
     }
 
     public KafkaBroker kafka() {
@@ -104,7 +121,7 @@ public final class LocalStack implements AutoCloseable {
     /** Stops S3, PostgreSQL, then Kafka; a failure is logged and the rest still stop. */
     @Override
     public void close() {
-        closeAll(List.of(s3, postgres, kafka));
+        closeAll(java.util.Arrays.asList(s3, postgres, kafka));
     }
 
     /** Closes each non-null resource in order, logging failures instead of throwing. */

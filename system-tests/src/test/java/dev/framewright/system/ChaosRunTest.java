@@ -99,7 +99,7 @@ class ChaosRunTest {
             Chaos chaos = new Chaos(system);
             Thread monkey = new Thread(chaos, "chaos-monkey");
             monkey.start();
-            Map<String, JsonPath> finals = awaitAllTerminal(api, ids, chaos);
+            Map<String, JsonPath> finals = awaitAllTerminal(api, ids);
             chaos.stop();
             monkey.join();
             Instant drained = Instant.now();
@@ -116,7 +116,8 @@ class ChaosRunTest {
             Map<Integer, Long> byAttempts = finals.values().stream()
                     .collect(Collectors.groupingBy(j -> j.getInt("attempts"), TreeMap::new, Collectors.counting()));
 
-            ReplayResult replay = replayIntoFreshDatabase(system, ids.size());
+            Outage outage = brokerOutage(system, api, clip);
+            ReplayResult replay = replayIntoFreshDatabase(system, ids.size() + 1);
 
             String report = """
                     Chaos run, %s
@@ -128,11 +129,14 @@ class ChaosRunTest {
                       lost                     %d
                       no terminal event        %d
                       two+ terminal events     %d
+                      broker down: POST answer %d in %d ms; accepting again %d ms after the broker returned;
+                                               the job submitted then: %s
                       replay into empty DB     %s (%d jobs, %d s to catch up)
                     """.formatted(Instant.now(), JOBS, Duration.between(began, submitted).toSeconds(),
                     chaos.transcoderKills.get(), chaos.projectorKills.get(),
                     Duration.between(submitted, drained).toSeconds(), byStatus, byAttempts, lost.size(),
-                    withoutTerminalEvent.size(), duplicated.size(), replay.equal ? "identical" : "DIFFERENT: " + replay.diff,
+                    withoutTerminalEvent.size(), duplicated.size(), outage.statusWhileDown, outage.answerMillis,
+                    outage.recoveryMillis, outage.jobAfterwards, replay.equal ? "identical" : "DIFFERENT: " + replay.diff,
                     replay.jobs, replay.seconds);
             System.out.println(report);
             Files.writeString(work.resolve("report.txt"), report);
@@ -141,6 +145,9 @@ class ChaosRunTest {
             assertThat(withoutTerminalEvent).as("jobs without a terminal event on the lifecycle topic").isEmpty();
             assertThat(duplicated).as("jobs with more than one terminal event").isEmpty();
             assertThat(chaos.transcoderKills.get()).as("the run must actually have killed transcoders").isPositive();
+            assertThat(outage.statusWhileDown).as("POST while the broker is down").isEqualTo(503);
+            assertThat(outage.answerMillis).as("503 within 5 s").isLessThan(5_500);
+            assertThat(outage.jobAfterwards).as("a job submitted after the outage").isEqualTo("succeeded");
             assertThat(replay.equal).as("read model equals a fresh replay: " + replay.diff).isTrue();
         }
     }
@@ -159,10 +166,6 @@ class ChaosRunTest {
 
         void stop() {
             running.set(false);
-        }
-
-        boolean stopped() {
-            return !running.get();
         }
 
         @Override
@@ -185,7 +188,7 @@ class ChaosRunTest {
         }
     }
 
-    private static Map<String, JsonPath> awaitAllTerminal(RequestSpecification api, List<String> ids, Chaos chaos) {
+    private static Map<String, JsonPath> awaitAllTerminal(RequestSpecification api, List<String> ids) {
         Map<String, JsonPath> finals = new ConcurrentHashMap<>();
         Instant deadline = Instant.now().plus(DEADLINE);
         while (finals.size() < ids.size() && Instant.now().isBefore(deadline)) {
@@ -232,6 +235,38 @@ class ChaosRunTest {
             }
         }
         return counts;
+    }
+
+    private record Outage(int statusWhileDown, long answerMillis, long recoveryMillis, String jobAfterwards) {
+    }
+
+    /** Stops the broker: POST must answer 503 promptly; after the broker returns, the system accepts and runs jobs again by itself. */
+    private static Outage brokerOutage(Framewright system, RequestSpecification api, Path clip) throws Exception {
+        String spec = "{\"outputs\":[{\"name\":\"thumb\",\"type\":\"image\",\"width\":64}]}";
+        system.stack().stopKafka();
+        long asked = System.nanoTime();
+        int status = given().spec(api).multiPart("file", clip.toFile(), "video/mp4")
+                .multiPart("spec", spec, "application/json").post("/v1/jobs").statusCode();
+        long answerMillis = (System.nanoTime() - asked) / 1_000_000;
+        system.stack().startKafka();
+        long back = System.nanoTime();
+        String id = null;
+        while (id == null && System.nanoTime() - back < Duration.ofMinutes(3).toNanos()) {
+            var response = given().spec(api).multiPart("file", clip.toFile(), "video/mp4")
+                    .multiPart("spec", spec, "application/json").post("/v1/jobs");
+            if (response.statusCode() == 202) {
+                id = response.path("id");
+            } else {
+                sleep(Duration.ofMillis(250));
+            }
+        }
+        long recoveryMillis = (System.nanoTime() - back) / 1_000_000;
+        String outcome = "never accepted";
+        if (id != null) {
+            Map<String, JsonPath> done = awaitAllTerminal(api, List.of(id));
+            outcome = done.containsKey(id) ? done.get(id).getString("status") : "not finished";
+        }
+        return new Outage(status, answerMillis, recoveryMillis, outcome);
     }
 
     private record ReplayResult(boolean equal, String diff, int jobs, long seconds) {
