@@ -104,12 +104,12 @@ public final class ServiceProcess implements AutoCloseable {
         Processes.awaitExit(process, Duration.ofSeconds(10));
     }
 
-    /** SIGTERM (a graceful Quarkus shutdown), then SIGKILL after 20 s. */
+    /** SIGTERM (a graceful Quarkus shutdown), then SIGKILL after 30 s, as Kubernetes does with its default grace period. */
     @Override
     public void close() {
         stopping = true;
         process.destroy();
-        Processes.awaitExit(process, Duration.ofSeconds(20));
+        Processes.awaitExit(process, Duration.ofSeconds(30));
         try {
             pump.join(2000);
         } catch (InterruptedException e) {
