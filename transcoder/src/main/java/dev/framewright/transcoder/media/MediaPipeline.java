@@ -338,8 +338,14 @@ public final class MediaPipeline {
         EncoderSink sink = new EncoderSink(spec.name(), spec.name(), plan.window(), plan.fps(), channels > 0, r,
                 what + " " + plan.size(), src.width(), src.height(), overlay, file);
         String path = file.getFileName().toString();
-        return new Job(spec, dir, List.of(sink), () -> new RenderedOutput(spec.name(), OutputType.VIDEO,
-                List.of(new RenderedOutput.File(path, file, c.contentType())), probeOutput(file)));
+        boolean fixAudio = c == Container.WEBM && channels > 0;
+        return new Job(spec, dir, List.of(sink), () -> {
+            if (fixAudio) {
+                PacketDurationFix.fixAudioDurations(file, "webm", 48_000);
+            }
+            return new RenderedOutput(spec.name(), OutputType.VIDEO,
+                    List.of(new RenderedOutput.File(path, file, c.contentType())), probeOutput(file));
+        });
     }
 
     private static Job hlsJob(HlsOutput spec, OutputPlans.HlsPlan plan, OutputPlans.Source src, Path dir)
