@@ -1,14 +1,64 @@
 package dev.framewright.transcoder.media;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MP3;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_H264_HIGH;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import dev.framewright.events.AudioOutput;
+import dev.framewright.events.Container;
+import dev.framewright.events.FailureCode;
+import dev.framewright.events.HlsOutput;
+import dev.framewright.events.ImageOutput;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.OutputFailure;
 import dev.framewright.events.OutputSpec;
+import dev.framewright.events.OutputType;
+import dev.framewright.events.PreviewOutput;
+import dev.framewright.events.ProbeOutput;
+import dev.framewright.events.ThumbnailsOutput;
+import dev.framewright.events.VideoOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
 
-/** Renders every output of a job from one input, decoding the input once for all video-derived outputs. */
+/**
+ * Renders every output of a job from one input, decoding the input once for all video-derived outputs.
+ *
+ * <p>Stages, in this order: {@code probe} ({@link ProbeRenderer}), {@code transcoding} (one decode of the input fanned
+ * out to a sink per video / HLS rendition / audio / preview output, each encoding on its own thread, see
+ * {@link DecodeFanOut}), {@code stills} ({@link Thumbnails}, {@link ImageRenderer}, which seek instead of decoding
+ * everything). Files are written under {@code workDir/outputs/{outputName}/}; the defaults and checks of every
+ * parameter are in {@link OutputPlans}.
+ *
+ * <p>An output that cannot be produced (bad parameters for this input, its encoder failing) ends up in
+ * {@link Outcome#failed()} and its files are deleted; the other outputs still run. An input that cannot be decoded
+ * at all fails the whole call. An interrupt of the calling thread stops everything (encoder threads included) and
+ * throws {@link CancellationException}.
+ */
 public final class MediaPipeline {
+
+    static {
+        FFmpegSupport.init();
+    }
+
+    static final String HLS_PLAYLIST = "application/vnd.apple.mpegurl";
+    static final String TS = "video/mp2t";
 
     private MediaPipeline() {
     }
@@ -35,6 +85,430 @@ public final class MediaPipeline {
      */
     public static Outcome render(Path input, MediaInfo inputInfo, List<OutputSpec> outputs,
             Map<String, Path> overlayImages, Path workDir, Listener listener) throws MediaException {
-        throw new UnsupportedOperationException("MediaPipeline is being written on branch media-video");
+        Listener progress = listener == null ? (s, m, f, p) -> {
+        } : listener;
+        Map<String, RenderedOutput> rendered = new LinkedHashMap<>();
+        Map<String, OutputFailure> failed = new LinkedHashMap<>();
+        Path root = workDir.resolve("outputs");
+
+        for (OutputSpec spec : outputs) {
+            if (spec instanceof ProbeOutput p) {
+                checkInterrupt();
+                renderStill(spec, root, rendered, failed, dir -> ProbeRenderer.render(inputInfo, p, dir));
+                progress.onProgress("probe", 0, 0, Map.of(spec.name(), 100.0));
+            }
+        }
+
+        List<OutputSpec> decoded = outputs.stream().filter(MediaPipeline::isDecoded).toList();
+        if (!decoded.isEmpty()) {
+            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed);
+        }
+
+        double duration = inputInfo != null && inputInfo.durationSeconds() != null ? inputInfo.durationSeconds() : 0;
+        for (OutputSpec spec : outputs) {
+            if (spec instanceof ThumbnailsOutput t) {
+                checkInterrupt();
+                ProgressListener stills = (s, fps) -> progress.onProgress("stills", s, fps,
+                        Map.of(spec.name(), duration > 0 ? Math.min(100, 100 * s / duration) : 0));
+                renderStill(spec, root, rendered, failed, dir -> Thumbnails.render(input, inputInfo, t, dir, stills));
+            } else if (spec instanceof ImageOutput i) {
+                checkInterrupt();
+                renderStill(spec, root, rendered, failed, dir -> ImageRenderer.render(input, inputInfo, i, dir));
+                progress.onProgress("stills", 0, 0, Map.of(spec.name(), 100.0));
+            }
+        }
+
+        List<RenderedOutput> inOrder = new ArrayList<>();
+        List<OutputFailure> failures = new ArrayList<>();
+        for (OutputSpec spec : outputs) {
+            if (rendered.containsKey(spec.name())) {
+                inOrder.add(rendered.get(spec.name()));
+            } else if (failed.containsKey(spec.name())) {
+                failures.add(failed.get(spec.name()));
+            }
+        }
+        return new Outcome(List.copyOf(inOrder), List.copyOf(failures));
+    }
+
+    private static boolean isDecoded(OutputSpec spec) {
+        return spec instanceof VideoOutput || spec instanceof HlsOutput || spec instanceof AudioOutput
+                || spec instanceof PreviewOutput;
+    }
+
+    @FunctionalInterface
+    private interface StillRender {
+        RenderedOutput render(Path dir) throws MediaException;
+    }
+
+    private static void renderStill(OutputSpec spec, Path root, Map<String, RenderedOutput> rendered,
+            Map<String, OutputFailure> failed, StillRender render) {
+        Path dir = root.resolve(spec.name());
+        try {
+            Files.createDirectories(dir);
+            rendered.put(spec.name(), render.render(dir));
+        } catch (MediaException e) {
+            deleteTree(dir);
+            failed.put(spec.name(), failure(spec, e.code(), e.getMessage()));
+        } catch (CancellationException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            failed.put(spec.name(), failure(spec, FailureCode.INTERNAL, spec.type().wireName()
+                    + " output failed: " + e.getMessage()));
+        }
+    }
+
+    // ---------------------------------------------------------------- transcoding: one decode, many sinks
+
+    /** One requested output of the decode stage and the sinks that make it. */
+    private record Job(OutputSpec spec, Path dir, List<Sink> sinks, Finisher finisher) {
+    }
+
+    @FunctionalInterface
+    private interface Finisher {
+        RenderedOutput finish() throws MediaException;
+    }
+
+    private static void transcode(Path input, MediaInfo inputInfo, List<OutputSpec> specs,
+            Map<String, Path> overlayImages, Path root, Listener progress, Map<String, RenderedOutput> rendered,
+            Map<String, OutputFailure> failed) throws MediaException {
+        // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
+        FFmpegFrameGrabber grabber = FFmpegSupport.open(input, g -> g.setPixelFormat(AV_PIX_FMT_YUV420P));
+        List<Job> jobs = new ArrayList<>();
+        try {
+            OutputPlans.Source src = source(grabber, inputInfo);
+            for (OutputSpec spec : specs) {
+                Path dir = root.resolve(spec.name());
+                try {
+                    deleteTree(dir);
+                    Files.createDirectories(dir);
+                    Job job = job(spec, src, overlayImages, dir);
+                    openAll(job.sinks());
+                    jobs.add(job);
+                } catch (MediaException e) {
+                    deleteTree(dir);
+                    failed.put(spec.name(), failure(spec, e.code(), e.getMessage()));
+                } catch (IOException e) {
+                    failed.put(spec.name(), failure(spec, FailureCode.INTERNAL, "cannot create " + dir));
+                }
+            }
+            if (jobs.isEmpty()) {
+                return;
+            }
+            List<Sink> sinks = jobs.stream().flatMap(j -> j.sinks().stream()).toList();
+            sinks.forEach(Sink::start);
+            DecodeFanOut.run(grabber, src, sinks, (seconds, fps) -> progress.onProgress("transcoding", seconds,
+                    fps, percents(jobs)));
+
+            for (Job job : jobs) {
+                String name = job.spec().name();
+                MediaException sinkFailure = job.sinks().stream().map(Sink::failure)
+                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                if (sinkFailure == null && !job.sinks().stream().allMatch(Sink::succeeded)) {
+                    sinkFailure = new MediaException(FailureCode.INTERNAL, "the encoder did not finish");
+                }
+                try {
+                    if (sinkFailure != null) {
+                        throw sinkFailure;
+                    }
+                    rendered.put(name, job.finisher().finish());
+                } catch (MediaException e) {
+                    deleteTree(job.dir());
+                    failed.put(name, failure(job.spec(), e.code(), e.getMessage()));
+                }
+            }
+            progress.onProgress("transcoding", src.durationSeconds(), 0, percents(jobs));
+        } catch (MediaException | RuntimeException | Error e) { // CancellationException included
+            for (Job job : jobs) {
+                deleteTree(job.dir());
+            }
+            throw e;
+        } finally {
+            for (Job job : jobs) {
+                for (Sink s : job.sinks()) {
+                    if (!s.threadAlive() && !s.succeeded() && s.failure() == null) {
+                        s.release(); // opened but never started
+                    }
+                }
+            }
+            FFmpegSupport.closeQuietly(grabber);
+        }
+    }
+
+    private static void openAll(List<Sink> sinks) throws MediaException {
+        List<Sink> opened = new ArrayList<>();
+        try {
+            for (Sink s : sinks) {
+                s.open();
+                opened.add(s);
+            }
+        } catch (MediaException e) {
+            opened.forEach(Sink::release);
+            throw e;
+        }
+    }
+
+    private static Map<String, Double> percents(List<Job> jobs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Job job : jobs) {
+            out.put(job.spec().name(), job.sinks().stream().mapToDouble(Sink::percent).min().orElse(0));
+        }
+        return out;
+    }
+
+    private static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info) {
+        boolean still = FFmpegSupport.isStillImage(g);
+        boolean video = g.hasVideo() && !FFmpegSupport.isAttachedPicture(g) && g.getImageWidth() > 0
+                && g.getImageHeight() > 0;
+        double fps = g.getVideoFrameRate();
+        if (!(fps > 0 && fps <= 1000 && Double.isFinite(fps))) {
+            fps = VideoTranscoder.FALLBACK_FRAME_RATE;
+        }
+        long us = FFmpegSupport.durationMicros(g);
+        double duration = info != null && info.durationSeconds() != null ? info.durationSeconds()
+                : us > 0 ? us / 1e6 : -1;
+        boolean audio = g.hasAudio() && g.getAudioChannels() > 0;
+        return new OutputPlans.Source(g.getImageWidth(), g.getImageHeight(), g.getAspectRatio(), fps, video, still,
+                audio, g.getAudioChannels(), g.getSampleRate(), duration);
+    }
+
+    private static Job job(OutputSpec spec, OutputPlans.Source src, Map<String, Path> overlays, Path dir)
+            throws MediaException {
+        if (spec instanceof VideoOutput v) {
+            return videoJob(v, OutputPlans.video(v, src, overlays), src, dir);
+        } else if (spec instanceof HlsOutput h) {
+            return hlsJob(h, OutputPlans.hls(h, src), src, dir);
+        } else if (spec instanceof AudioOutput a) {
+            return audioJob(a, OutputPlans.audio(a, src), src, dir);
+        } else if (spec instanceof PreviewOutput p) {
+            return previewJob(p, OutputPlans.preview(p, src), src, dir);
+        }
+        throw new IllegalArgumentException("not a decoded output: " + spec.type());
+    }
+
+    private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src, Path dir)
+            throws MediaException {
+        Container c = plan.container();
+        Path file = dir.resolve("video." + c.extension());
+        int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
+        FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), plan.size().width(), plan.size().height(),
+                channels);
+        r.setPixelFormat(AV_PIX_FMT_YUV420P);
+        r.setFrameRate(plan.fps());
+        r.setGopSize(Math.max(1, (int) Math.round(plan.fps() * 2))); // a keyframe every 2 s: seekable, still compact
+        String what;
+        if (c == Container.MP4) {
+            what = "H.264/AAC";
+            r.setFormat("mp4");
+            r.setVideoCodecName("libx264");
+            r.setVideoCodec(AV_CODEC_ID_H264);
+            // JavaCV defaults H.264 to Constrained Baseline; High plays everywhere and is smaller at the same quality
+            r.setVideoProfile(AV_PROFILE_H264_HIGH);
+            r.setVideoOption("preset", OutputPlans.X264_PRESET);
+            r.setOption("movflags", "+faststart");
+            if (channels > 0) {
+                r.setAudioCodec(AV_CODEC_ID_AAC);
+                r.setSampleRate(OutputPlans.aacRate(src.sampleRate()));
+            }
+        } else {
+            what = "VP9/Opus";
+            r.setFormat("webm");
+            r.setVideoCodecName("libvpx-vp9");
+            r.setVideoCodec(AV_CODEC_ID_VP9);
+            r.setVideoOption("deadline", "good");
+            r.setVideoOption("cpu-used", Integer.toString(OutputPlans.VP9_CPU_USED));
+            r.setVideoOption("row-mt", "1");
+            if (channels > 0) {
+                r.setAudioCodecName("libopus");
+                r.setAudioCodec(AV_CODEC_ID_OPUS);
+                r.setSampleRate(48_000);
+            }
+        }
+        if (plan.bitrateKbps() != null) {
+            r.setVideoBitrate(plan.bitrateKbps() * 1000);
+        } else {
+            r.setVideoBitrate(0); // constant quality
+            r.setVideoOption("crf", Integer.toString(plan.crf()));
+        }
+        if (channels > 0) {
+            r.setAudioBitrate(plan.audioKbps() * 1000);
+        }
+        OverlayBlender overlay = plan.overlay() == null ? null
+                : new OverlayBlender(plan.overlay(), plan.size().width(), plan.size().height());
+        EncoderSink sink = new EncoderSink(spec.name(), spec.name(), plan.window(), plan.fps(), channels > 0, r,
+                what + " " + plan.size(), src.width(), src.height(), overlay, file);
+        String path = file.getFileName().toString();
+        boolean fixAudio = c == Container.WEBM && channels > 0;
+        return new Job(spec, dir, List.of(sink), () -> {
+            if (fixAudio) {
+                PacketDurationFix.fixAudioDurations(file, "webm", 48_000);
+            }
+            return new RenderedOutput(spec.name(), OutputType.VIDEO,
+                    List.of(new RenderedOutput.File(path, file, c.contentType())), probeOutput(file));
+        });
+    }
+
+    private static Job hlsJob(HlsOutput spec, OutputPlans.HlsPlan plan, OutputPlans.Source src, Path dir)
+            throws MediaException {
+        List<Sink> sinks = new ArrayList<>();
+        int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
+        int gop = Math.max(1, (int) Math.round(plan.fps() * plan.segmentSeconds()));
+        OutputPlans.Window all = new OutputPlans.Window(0, src.end());
+        for (OutputPlans.Rung rung : plan.rungs()) {
+            Path rungDir = dir.resolve(rung.dir());
+            try {
+                Files.createDirectories(rungDir);
+            } catch (IOException e) {
+                throw new MediaException(FailureCode.INTERNAL, "cannot create " + rungDir, e);
+            }
+            Path playlist = rungDir.resolve("index.m3u8");
+            BoxFit.Size size = rung.size();
+            FFmpegFrameRecorder r = new FFmpegFrameRecorder(playlist.toFile(), size.width(), size.height(), channels);
+            r.setFormat("hls");
+            r.setVideoCodecName("libx264");
+            r.setVideoCodec(AV_CODEC_ID_H264);
+            r.setVideoProfile(AV_PROFILE_H264_HIGH);
+            r.setPixelFormat(AV_PIX_FMT_YUV420P);
+            r.setFrameRate(plan.fps());
+            // keyframes exactly on segment boundaries: fixed GOP, no scene-cut keyframes in between
+            r.setGopSize(gop);
+            r.setVideoOption("keyint_min", Integer.toString(gop));
+            r.setVideoOption("sc_threshold", "0");
+            r.setVideoOption("preset", OutputPlans.X264_PRESET);
+            r.setVideoOption("level", HlsLadder.level(size, plan.fps()).name());
+            r.setVideoBitrate(rung.bitrateKbps() * 1000);
+            r.setVideoOption("maxrate", Integer.toString(rung.bitrateKbps() * 1100));
+            r.setVideoOption("bufsize", Integer.toString(rung.bitrateKbps() * 2000));
+            if (channels > 0) {
+                r.setAudioCodec(AV_CODEC_ID_AAC);
+                r.setAudioBitrate(HlsLadder.AUDIO_KBPS * 1000);
+                r.setSampleRate(OutputPlans.aacRate(src.sampleRate()));
+            }
+            r.setOption("hls_time", String.format(Locale.ROOT, "%.3f", plan.segmentSeconds()));
+            r.setOption("hls_playlist_type", "vod");
+            r.setOption("hls_list_size", "0");
+            r.setOption("start_number", "1");
+            r.setOption("hls_flags", "independent_segments");
+            r.setOption("hls_segment_filename", rungDir.resolve("seg-%05d.ts").toString());
+            sinks.add(new EncoderSink(spec.name(), spec.name() + "-" + rung.dir(), all, plan.fps(), channels > 0, r,
+                    "H.264/AAC " + size, src.width(), src.height(), null, playlist));
+        }
+        return new Job(spec, dir, List.copyOf(sinks), () -> HlsLadder.finish(spec, plan, dir, channels > 0));
+    }
+
+    private static Job audioJob(AudioOutput spec, OutputPlans.AudioPlan plan, OutputPlans.Source src, Path dir) {
+        AudioOutput.Codec codec = plan.codec();
+        Path file = dir.resolve("audio." + codec.extension());
+        FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), Math.min(src.channels(), 2));
+        r.setAudioBitrate(plan.bitrateKbps() * 1000);
+        switch (codec) {
+            case AAC -> {
+                r.setFormat("ipod"); // .m4a
+                r.setAudioCodec(AV_CODEC_ID_AAC);
+                r.setSampleRate(OutputPlans.aacRate(src.sampleRate()));
+                r.setOption("movflags", "+faststart");
+            }
+            case MP3 -> {
+                r.setFormat("mp3");
+                r.setAudioCodecName("libmp3lame");
+                r.setAudioCodec(AV_CODEC_ID_MP3);
+                r.setSampleRate(OutputPlans.mp3Rate(src.sampleRate()));
+            }
+            case OPUS -> {
+                r.setFormat("ogg");
+                r.setAudioCodecName("libopus");
+                r.setAudioCodec(AV_CODEC_ID_OPUS);
+                r.setSampleRate(48_000); // Opus runs at 48 kHz
+            }
+        }
+        OutputPlans.Window all = new OutputPlans.Window(0, src.end());
+        EncoderSink sink = new EncoderSink(spec.name(), spec.name(), all, 0, true, r,
+                codec.wireName() + " " + plan.bitrateKbps() + " kbit/s", src.width(), src.height(), null, file);
+        String path = file.getFileName().toString();
+        return new Job(spec, dir, List.of(sink), () -> new RenderedOutput(spec.name(), OutputType.AUDIO,
+                List.of(new RenderedOutput.File(path, file, codec.contentType())), probeOutput(file)));
+    }
+
+    private static Job previewJob(PreviewOutput spec, OutputPlans.PreviewPlan plan, OutputPlans.Source src,
+            Path dir) throws MediaException {
+        PreviewOutput.Format format = plan.format();
+        Path file = dir.resolve("preview." + format.extension());
+        Sink sink;
+        if (format == PreviewOutput.Format.GIF) {
+            sink = new GifSink(spec.name(), plan.window(), plan.fps(), src.width(), src.height(), plan.size(), file);
+        } else {
+            if (!FFmpegSupport.hasEncoder("libwebp_anim")) {
+                throw OutputPlans.invalid("animated WebP is not available: the FFmpeg build has no libwebp_anim");
+            }
+            FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), plan.size().width(), plan.size().height(),
+                    0);
+            r.setFormat("webp");
+            r.setVideoCodecName("libwebp_anim");
+            r.setVideoCodec(AV_CODEC_ID_WEBP);
+            r.setPixelFormat(AV_PIX_FMT_YUV420P);
+            r.setFrameRate(plan.fps());
+            r.setVideoOption("quality", "75");
+            r.setOption("loop", "0"); // forever
+            sink = new EncoderSink(spec.name(), spec.name(), plan.window(), plan.fps(), false, r,
+                    "animated WebP " + plan.size(), src.width(), src.height(), null, file);
+        }
+        String path = file.getFileName().toString();
+        return new Job(spec, dir, List.of(sink), () -> new RenderedOutput(spec.name(), OutputType.PREVIEW,
+                List.of(new RenderedOutput.File(path, file, format.contentType())), previewInfo(file, plan)));
+    }
+
+    /** What a written file decodes to; a failure to read it back fails the output. */
+    static MediaInfo probeOutput(Path file) throws MediaException {
+        try {
+            return MediaProbe.probe(file);
+        } catch (MediaException e) {
+            throw new MediaException(FailureCode.INTERNAL, "the written " + file.getFileName()
+                    + " cannot be read back", e);
+        }
+    }
+
+    private static MediaInfo previewInfo(Path file, OutputPlans.PreviewPlan plan) throws MediaException {
+        if (!Files.isRegularFile(file)) {
+            throw new MediaException(FailureCode.INTERNAL, "the preview was not written");
+        }
+        try {
+            MediaInfo probed = MediaProbe.probe(file);
+            if (probed.width() != null) {
+                return probed;
+            }
+        } catch (MediaException e) {
+            // FFmpeg reads animated WebP only partly; describe it from what was encoded
+        }
+        return MediaInfo.summary(plan.format().wireName(), plan.window().length(), plan.size().width(),
+                plan.size().height(), plan.format().wireName(), plan.fps(), null, null, null);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static OutputFailure failure(OutputSpec spec, FailureCode code, String message) {
+        return new OutputFailure(spec.name(), spec.type(), code.wireName(), message);
+    }
+
+    private static void checkInterrupt() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("media pipeline interrupted");
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort: the worker deletes its scratch directory anyway
+        }
     }
 }

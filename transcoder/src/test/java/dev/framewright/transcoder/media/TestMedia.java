@@ -47,6 +47,46 @@ final class TestMedia {
         return CACHE.computeIfAbsent("clip720.mp4", n -> video(n, 1280, 720, 50, 48_000, null));
     }
 
+    /** 3 s, 320x240, 25 fps H.264 (moving pattern) + 48 kHz mono AAC 440 Hz sine: the media pipeline's input. */
+    static synchronized Path clip320WithAudio() {
+        return CACHE.computeIfAbsent("clip320.mp4", n -> video(n, 320, 240, 75, 48_000, null));
+    }
+
+    /** 2 s, 640x360, 25 fps H.264, a flat grey {@code #808080} (overlay checks), no audio. */
+    static synchronized Path grey640x360() {
+        return CACHE.computeIfAbsent("grey640.mp4", n -> video(n, 640, 360, 50, 0, new int[] {0x80, 0x80, 0x80}));
+    }
+
+    /**
+     * A 40x40 PNG with alpha: a fully transparent 10 px border around an opaque 20x20 square of {@code rgb}.
+     */
+    static synchronized Path squarePng(int rgb) {
+        return CACHE.computeIfAbsent("square-" + Integer.toHexString(rgb) + ".png", n -> {
+            Path out = dir().resolve(n);
+            BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB);
+            for (int y = 10; y < 30; y++) {
+                for (int x = 10; x < 30; x++) {
+                    img.setRGB(x, y, 0xFF000000 | rgb);
+                }
+            }
+            try {
+                ImageIO.write(img, "png", out.toFile());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return out;
+        });
+    }
+
+    /** A fresh empty directory in the shared temporary directory. */
+    static Path newDir() {
+        try {
+            return Files.createTempDirectory(dir(), "work");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** 1 s, 720x540 (4:3; width not a multiple of 64), 25 fps, a single flat colour {@code #2040C0}, no audio. */
     static synchronized Path colour43() {
         return CACHE.computeIfAbsent("colour43.mp4", n -> video(n, 720, 540, 25, 0, new int[] {0x20, 0x40, 0xC0}));

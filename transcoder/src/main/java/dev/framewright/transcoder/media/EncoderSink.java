@@ -1,0 +1,100 @@
+package dev.framewright.transcoder.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import dev.framewright.events.FailureCode;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+
+/**
+ * Encodes to one {@link FFmpegFrameRecorder}: pictures scaled to the recorder's size (and overlaid) with this sink's
+ * own scaler, audio as delivered (the recorder resamples). Video frames keep their source time: the output frame
+ * number follows {@code (t - start) * fps}, so dropped or missing source frames never shift the rest.
+ */
+final class EncoderSink extends Sink {
+
+    private final FFmpegFrameRecorder recorder;
+    private final String what;
+    private final int srcWidth;
+    private final int srcHeight;
+    private final OverlayBlender overlay;
+    private final Path file;
+    private Scaler scaler;
+
+    /**
+     * @param recorder configured, not started; its image size is the output size (0 for audio only)
+     * @param what     the encoder in words, for messages ("H.264/AAC 1280x720")
+     */
+    EncoderSink(String output, String label, OutputPlans.Window window, double fps, boolean takesAudio,
+            FFmpegFrameRecorder recorder, String what, int srcWidth, int srcHeight, OverlayBlender overlay,
+            Path file) {
+        super(output, label, window, fps, takesAudio);
+        this.recorder = recorder;
+        this.what = what;
+        this.srcWidth = srcWidth;
+        this.srcHeight = srcHeight;
+        this.overlay = overlay;
+        this.file = file;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    void open() throws MediaException {
+        try {
+            recorder.start();
+            if (takesVideo() && (recorder.getImageWidth() != srcWidth || recorder.getImageHeight() != srcHeight
+                    || overlay != null)) {
+                scaler = new Scaler(srcWidth, srcHeight, recorder.getImageWidth(), recorder.getImageHeight(),
+                        AV_PIX_FMT_YUV420P);
+            }
+        } catch (Exception | Error e) {
+            release();
+            throw new MediaException(FailureCode.INVALID_OUTPUT,
+                    "the " + what + " encoder rejected the parameters: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    void onVideo(SharedFrame frame, long index) throws Exception {
+        java.nio.Buffer picture;
+        if (scaler != null) {
+            BytePointer scaled = scaler.scale(frame);
+            if (overlay != null && overlay.activeAt(index / fps)) {
+                overlay.blend(scaled);
+            }
+            picture = scaled.position(0).limit(scaler.outSize).asBuffer();
+        } else {
+            picture = frame.buffer.duplicate(); // shared with other sinks: read only
+        }
+        if (index > recorder.getFrameNumber()) {
+            recorder.setFrameNumber((int) Math.min(index, Integer.MAX_VALUE));
+        }
+        int w = recorder.getImageWidth();
+        recorder.recordImage(w, recorder.getImageHeight(), Frame.DEPTH_UBYTE, 1, w, AV_PIX_FMT_YUV420P,
+                picture);
+    }
+
+    @Override
+    void onAudio(AudioItem audio) throws Exception {
+        recorder.recordSamples(audio.sampleRate(), audio.channels(), audio.samples());
+    }
+
+    @Override
+    void onEnd() throws Exception {
+        recorder.stop();
+    }
+
+    @Override
+    void release() {
+        FFmpegSupport.closeQuietly(recorder);
+        if (scaler != null) {
+            scaler.close();
+            scaler = null;
+        }
+    }
+}
