@@ -157,7 +157,7 @@ class JobWorkerStackTest {
         bucket.write(MediaBucket.controlKey(jobId, "cancel"),
                 ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
         JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
-        // A job submitted after it on the same partition completes: by then the canceled one was handled.
+        // A job submitted after it completes, so the worker is consuming; the canceled one must have produced nothing.
         JobRequested after = submit(List.of(VideoOutput.of("ok", 640, null)), null);
         await(after, JobCompleted.class);
         Thread.sleep(1000);
