@@ -40,7 +40,22 @@ final class FFmpegSupport {
     }
 
     /**
-     * Opens and starts a grabber on a local file.
+     * Demuxers an input may be opened with: containers, raw streams and single images. Playlist and script demuxers
+     * (hls, dash, concat, ffconcat, image sequences by glob) are not on it: they open other files or URLs named
+     * inside the input, which would let an upload read the worker's disk or reach its network. The names are
+     * checked against the FFmpeg build by a test.
+     */
+    static final String SAFE_DEMUXERS = String.join(",", "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska",
+            "webm", "avi", "asf", "mpegts", "mpeg", "mpegvideo", "m4v", "h264", "hevc", "ivf", "flv", "ogg", "mp3",
+            "wav", "w64", "aiff", "caf", "flac", "aac", "ac3", "eac3", "image2", "png_pipe", "jpeg_pipe",
+            "webp_pipe", "bmp_pipe", "tiff_pipe", "gif", "apng");
+
+    /** Only local files: no http, tcp, udp, concat, subfile, crypto, data or pipe protocols. */
+    static final String SAFE_PROTOCOLS = "file";
+
+    /**
+     * Opens and starts a grabber on a local file, refusing hostile inputs: only {@link #SAFE_DEMUXERS} over the
+     * {@code file} protocol, and nothing beyond {@link InputLimits#active()} (checked on headers, before decoding).
      *
      * @param configure called before {@code start()} (pixel format etc.), may be null
      */
@@ -48,16 +63,31 @@ final class FFmpegSupport {
         if (file == null || !Files.isRegularFile(file)) {
             throw new MediaException(FailureCode.INPUT_MISSING, "input file not found: " + file);
         }
+        InputLimits limits = InputLimits.active();
+        limits.checkFile(file);
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
         if (configure != null) {
             configure.accept(grabber);
         }
+        // avformat_open_input applies these to the format context, and nested inputs inherit them.
+        grabber.setOption("format_whitelist", SAFE_DEMUXERS);
+        grabber.setOption("protocol_whitelist", SAFE_PROTOCOLS);
+        grabber.setOption("enable_drefs", "0"); // mov: never follow data references to other files
+        // The decoder refuses frames beyond the limit even if a stream changes size mid-way.
+        grabber.setVideoOption("max_pixels", Long.toString(
+                Math.min(Integer.MAX_VALUE, Math.max(limits.maxVideoPixels(), limits.maxImagePixels()))));
         try {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
             throw new MediaException(FailureCode.UNSUPPORTED_MEDIA,
                     "FFmpeg cannot read " + file.getFileName() + " as audio, video or image media", e);
+        }
+        try {
+            limits.checkOpened(grabber);
+        } catch (MediaException e) {
+            closeQuietly(grabber);
+            throw e;
         }
         return grabber;
     }

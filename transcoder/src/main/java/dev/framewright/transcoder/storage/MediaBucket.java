@@ -6,13 +6,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Downloads inputs and uploads outputs. Output keys are deterministic, so a retried job replaces, never duplicates. */
+/**
+ * Downloads inputs, uploads outputs, keeps the job's control objects. Output keys are deterministic, so a retried
+ * job replaces, never duplicates. Network errors and 5xx answers become {@link StorageUnavailableException}
+ * (transient); anything else the store says is a bug on our side and stays an {@link S3Exception}.
+ */
 @ApplicationScoped
 public class MediaBucket {
 
@@ -24,29 +37,95 @@ public class MediaBucket {
         this.bucket = config.bucket();
     }
 
-    public static String outputKey(UUID jobId, String outputName, String fileName) {
-        return "jobs/" + jobId + "/" + outputName + "/" + fileName;
+    public static String outputKey(UUID jobId, String outputName, String path) {
+        return jobPrefix(jobId) + outputName + "/" + path;
+    }
+
+    public static String jobPrefix(UUID jobId) {
+        return "jobs/" + jobId + "/";
+    }
+
+    public static String controlKey(UUID jobId, String name) {
+        return jobPrefix(jobId) + "_control/" + name;
     }
 
     /** @return false when the object does not exist */
     public boolean download(String key, Path target) {
+        return guarded("download " + key, () -> {
+            try {
+                Files.deleteIfExists(target);
+                s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(target));
+                return true;
+            } catch (NoSuchKeyException e) {
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    public OutputFile upload(String path, String key, Path file, String contentType) {
+        guarded("upload " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromFile(file)));
         try {
-            Files.deleteIfExists(target);
-            s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(target));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
+            return new OutputFile(path, key, Files.size(file), contentType);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public OutputFile upload(String path, String key, Path file, String contentType) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    /** A small object's bytes, or empty when it does not exist. */
+    public Optional<byte[]> read(String key) {
+        return guarded("read " + key, () -> {
+            try {
+                return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    public void write(String key, byte[] content, String contentType) {
+        guarded("write " + key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromBytes(content)));
+    }
+
+    /** Deletes every object of the job (its outputs, partial or complete) except the {@code _control/} objects. */
+    public int deleteOutputs(UUID jobId) {
+        String prefix = jobPrefix(jobId);
+        String control = prefix + "_control/";
+        return guarded("delete outputs of " + jobId, () -> {
+            List<ObjectIdentifier> doomed = new ArrayList<>();
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+                if (!o.key().startsWith(control)) {
+                    doomed.add(ObjectIdentifier.builder().key(o.key()).build());
+                }
+            }
+            for (int i = 0; i < doomed.size(); i += 1000) {
+                List<ObjectIdentifier> batch = doomed.subList(i, Math.min(doomed.size(), i + 1000));
+                s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
+            }
+            return doomed.size();
+        });
+    }
+
+    /** Keys under a prefix (tests and operators). */
+    public List<String> list(String prefix) {
+        return guarded("list " + prefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
+                .contents().stream().map(S3Object::key).toList());
+    }
+
+    private static <T> T guarded(String what, Supplier<T> call) {
         try {
-            return new OutputFile(path, key, Files.size(file), contentType);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return call.get();
+        } catch (SdkClientException e) {
+            throw new StorageUnavailableException("Object storage unreachable (" + what + ")", e);
+        } catch (S3Exception e) {
+            if (e.statusCode() >= 500 || e.statusCode() == 429) {
+                throw new StorageUnavailableException("Object storage failed with " + e.statusCode() + " (" + what
+                        + ")", e);
+            }
+            throw e;
         }
     }
 }

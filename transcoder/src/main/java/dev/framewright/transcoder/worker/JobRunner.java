@@ -3,18 +3,16 @@ package dev.framewright.transcoder.worker;
 import dev.framewright.events.FailureCode;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.MediaInfo;
+import dev.framewright.events.OutputFailure;
 import dev.framewright.events.OutputFile;
 import dev.framewright.events.OutputResult;
-import dev.framewright.events.ImageOutput;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.VideoOutput;
-import dev.framewright.events.OutputType;
-import dev.framewright.transcoder.events.LifecycleEmitter;
+import dev.framewright.transcoder.media.InputLimits;
 import dev.framewright.transcoder.media.MediaException;
+import dev.framewright.transcoder.media.MediaPipeline;
 import dev.framewright.transcoder.media.MediaProbe;
-import dev.framewright.transcoder.media.StillImage;
-import dev.framewright.transcoder.media.VideoEncoding;
-import dev.framewright.transcoder.media.VideoTranscoder;
+import dev.framewright.transcoder.media.RenderedOutput;
 import dev.framewright.transcoder.storage.MediaBucket;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -23,95 +21,139 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
-/** Runs one job in a scratch directory: download, probe, produce every output, upload. */
+/**
+ * Runs one attempt of a job in a scratch directory: download the input and overlay images, probe, check limits and
+ * memory, render every output, upload each file to {@code jobs/{id}/{output}/{path}}.
+ */
 @ApplicationScoped
 public class JobRunner {
 
-    /** Weight of a still or of the download/upload stages, in "media seconds" of encode work. */
-    private static final double SMALL_STAGE_WEIGHT = 0.5;
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
     private final MediaBucket bucket;
-    private final LifecycleEmitter emitter;
+    private final Renderer renderer;
     private final TranscoderConfig config;
+    private final Admission admission;
 
-    public JobRunner(MediaBucket bucket, LifecycleEmitter emitter, TranscoderConfig config) {
+    public JobRunner(MediaBucket bucket, Renderer renderer, TranscoderConfig config) {
         this.bucket = bucket;
-        this.emitter = emitter;
+        this.renderer = renderer;
         this.config = config;
+        this.admission = Admission.of(config.admission(), workRoot(config));
+        TranscoderConfig.Limits l = config.limits();
+        InputLimits.install(new InputLimits(l.maxVideoPixels(), l.maxImagePixels(), l.maxFrameRate(),
+                l.maxDuration().toSeconds(), l.maxStreams(), l.maxInputBytes()));
     }
 
-    /** The outcome of a job the worker turns into {@code JobCompleted}. */
-    public record Result(MediaInfo input, List<OutputResult> outputs) {
+    Admission admission() {
+        return admission;
     }
 
-    public Result run(JobRequested job, int attempt) throws MediaException {
+    static Path workRoot(TranscoderConfig config) {
+        return Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")), "framewright-transcoder");
+    }
+
+    /** What an attempt produced: the outputs that were stored and those that failed on their own. */
+    public record Outcome(MediaInfo input, List<OutputResult> outputs, List<OutputFailure> failed) {
+    }
+
+    Outcome run(JobRequested job, Watchdog watchdog, ProgressReporter progress) throws MediaException,
+            InterruptedException {
         Path dir = scratchDir(job);
         try {
-            Path input = dir.resolve("input");
+            progress.stage("downloading", 0);
+            Path input = dir.resolve("input"); // no extension: the demuxer is chosen by content, never by a name
             if (!bucket.download(job.input().key(), input)) {
-                throw new MediaException(FailureCode.INPUT_MISSING, "The input object " + job.input().key() + " is gone");
+                throw new MediaException(FailureCode.INPUT_MISSING, "The input object " + job.input().key()
+                        + " is gone");
             }
-            MediaInfo inputInfo = MediaProbe.probe(input);
-            double duration = inputInfo.durationSeconds() == null ? 0 : inputInfo.durationSeconds();
-            double total = SMALL_STAGE_WEIGHT * 2 + job.outputs().stream()
-                    .mapToDouble(o -> weight(o, duration)).sum();
-            ProgressReporter progress = new ProgressReporter(emitter, job, attempt, config.progressInterval(), total);
-            progress.stageDone("downloaded", SMALL_STAGE_WEIGHT);
+            Map<String, Path> overlays = downloadOverlays(job, dir);
+            checkInterrupted();
 
-            List<Produced> produced = new ArrayList<>();
-            for (OutputSpec output : job.outputs()) {
-                produced.add(produce(input, dir, output, duration, progress));
-            }
+            progress.stage("probing", 2);
+            MediaInfo info = MediaProbe.probe(input);
+            InputLimits.active().check(info, Files.size(input));
+            progress.mediaDuration(info.durationSeconds());
+            awaitMemory(info, job.outputs().size());
 
+            Path out = Files.createDirectories(dir.resolve("out"));
+            watchdog.expectProgress(true);
+            MediaPipeline.Outcome rendered = renderer.render(input, info, job.outputs(), overlays, out,
+                    (stage, seconds, fps, perOutput) -> {
+                        watchdog.progress(stage, seconds);
+                        progress.render(stage, seconds, fps, perOutput);
+                    });
+            watchdog.expectProgress(false);
+            checkInterrupted();
+
+            progress.stage("uploading", ProgressReporter.RENDER_TO);
             List<OutputResult> results = new ArrayList<>();
-            for (Produced p : produced) {
-                String path = p.file.getFileName().toString();
-                OutputFile file = bucket.upload(path, MediaBucket.outputKey(job.jobId(), p.spec.name(), path),
-                        p.file, p.contentType);
-                results.add(new OutputResult(p.spec.name(), p.spec.type(), List.of(file), p.media));
+            for (RenderedOutput r : rendered.rendered()) {
+                List<OutputFile> files = new ArrayList<>();
+                for (RenderedOutput.File f : r.files()) {
+                    checkInterrupted();
+                    files.add(bucket.upload(f.path(), MediaBucket.outputKey(job.jobId(), r.name(), f.path()),
+                            f.local(), f.contentType()));
+                }
+                results.add(new OutputResult(r.name(), r.type(), files, r.media()));
             }
-            progress.stageDone("uploaded", SMALL_STAGE_WEIGHT);
-            return new Result(inputInfo, results);
+            return new Outcome(info, results, rendered.failed());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             deleteRecursively(dir);
         }
     }
 
-    private record Produced(OutputSpec spec, Path file, String contentType, MediaInfo media) {
+    private Map<String, Path> downloadOverlays(JobRequested job, Path dir) throws MediaException, IOException {
+        Map<String, Path> overlays = new LinkedHashMap<>();
+        for (OutputSpec spec : job.outputs()) {
+            if (spec instanceof VideoOutput v && v.overlay() != null && v.overlay().image() != null
+                    && !overlays.containsKey(v.overlay().image())) {
+                Path local = Files.createDirectories(dir.resolve("overlays")).resolve("overlay-" + overlays.size());
+                if (!bucket.download(v.overlay().image(), local)) {
+                    throw new MediaException(FailureCode.INPUT_MISSING, "The overlay image " + v.overlay().image()
+                            + " of output " + v.name() + " is gone");
+                }
+                overlays.put(v.overlay().image(), local);
+            }
+        }
+        return overlays;
     }
 
-    private Produced produce(Path input, Path dir, OutputSpec output, double duration, ProgressReporter progress)
-            throws MediaException {
-        String stage = "transcoding:" + output.name();
-        double weight = weight(output, duration);
-        if (output instanceof VideoOutput video) {
-            Path file = dir.resolve(output.name() + ".mp4");
-            VideoEncoding encoding = new VideoEncoding(video.width(), video.height(), config.video().crf(),
-                    config.video().preset(), config.video().audioBitrate(), 0);
-            MediaInfo media = VideoTranscoder.transcode(input, file, encoding, (seconds, fps) ->
-                    progress.inStage(stage, weight, duration > 0 ? seconds / duration : 0, seconds, fps));
-            progress.stageDone(stage, weight);
-            return new Produced(output, file, "video/mp4", media);
+    /** Waits (with backoff, interruptible by cancel/timeout/shutdown) until the decoded frames fit in memory. */
+    private void awaitMemory(MediaInfo info, int outputs) throws MediaException, InterruptedException {
+        long wait = 1000;
+        while (true) {
+            Admission.Check check = admission.memory(info, outputs);
+            if (check.fits()) {
+                return;
+            }
+            if (!check.everFits()) {
+                throw new MediaException(FailureCode.LIMITS_EXCEEDED, "The job needs more memory than this worker has ("
+                        + check.describe() + ")");
+            }
+            LOG.infof("Waiting for memory before rendering: %s; next look in %d ms", check.describe(), wait);
+            Thread.sleep(wait);
+            wait = Math.min(wait * 2, config.admission().maxWait().toMillis());
         }
-        if (!(output instanceof ImageOutput image)) {
-            throw new MediaException(FailureCode.INVALID_OUTPUT, "Output type " + output.type().wireName() + " is not supported yet");
-        }
-        Path file = dir.resolve(output.name() + ".jpg");
-        MediaInfo media = StillImage.extract(input, file, image.width(), image.height(), image.atSeconds());
-        progress.stageDone(stage, weight);
-        return new Produced(output, file, "image/jpeg", media);
     }
 
-    private static double weight(OutputSpec output, double duration) {
-        return output.type() == OutputType.VIDEO ? Math.max(duration, SMALL_STAGE_WEIGHT) : SMALL_STAGE_WEIGHT;
+    private static void checkInterrupted() throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
     }
 
     private Path scratchDir(JobRequested job) {
         try {
-            Path root = Path.of(config.workDir().orElse(System.getProperty("java.io.tmpdir")), "framewright-transcoder");
+            Path root = workRoot(config);
             Files.createDirectories(root);
             Path dir = root.resolve(job.jobId().toString());
             deleteRecursively(dir);
@@ -121,14 +163,14 @@ public class JobRunner {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            LOG.warnf(e, "Could not clean %s", dir);
         }
     }
 }

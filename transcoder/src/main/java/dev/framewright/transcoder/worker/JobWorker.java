@@ -1,25 +1,55 @@
 package dev.framewright.transcoder.worker;
 
 import dev.framewright.events.FailureCode;
+import dev.framewright.events.JobCanceled;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
+import dev.framewright.events.OutputFailure;
+import dev.framewright.events.Topics;
+import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.transcoder.events.LifecycleEmitter;
-import dev.framewright.transcoder.media.MediaException;
+import dev.framewright.transcoder.storage.ControlStore;
+import dev.framewright.transcoder.storage.ControlStore.Attempts;
+import dev.framewright.transcoder.storage.ControlStore.CancelRequest;
+import dev.framewright.transcoder.storage.MediaBucket;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * The consumer-group member: takes {@link JobRequested} records and answers each with {@link JobStarted}, progress,
- * then exactly one terminal event. The record is acknowledged (its offset may be committed) only after the terminal
- * event is durable, so a worker that dies mid-job leaves the job to another member of the group.
+ * The consumer-group member. For each {@link JobRequested} delivery it records an attempt in the job's
+ * {@code _control/attempts} object, emits {@link JobStarted}, runs the job under a {@link Watchdog} (cancel, timeout,
+ * stall, shutdown), retries transient failures with backoff as new attempts, and ends with exactly one terminal
+ * event — or none, when the worker shuts down mid-job and leaves the request uncommitted for another member.
+ *
+ * <p>The record is acknowledged (its offset may be committed) only after the terminal event is durable. A worker
+ * that dies mid-job leaves the attempt "unfinished"; after {@code max-attempts} such attempts in a row the job is
+ * quarantined (JobFailed {@code quarantined} + dead letter) instead of crashing worker after worker.
  */
 @ApplicationScoped
 public class JobWorker {
@@ -28,45 +58,412 @@ public class JobWorker {
 
     private static final Logger LOG = Logger.getLogger(JobWorker.class);
 
+    /** What to do with the delivery once handled. */
+    enum Delivery {
+        /** Done (terminal event durable, or nothing to do): commit. */
+        ACK,
+        /** Not done and not ours any more (shutdown): leave it uncommitted, so the group redelivers it. */
+        HOLD
+    }
+
+    /** The result of one attempt. */
+    sealed interface AttemptResult {
+        record Succeeded(JobRunner.Outcome outcome) implements AttemptResult {
+        }
+
+        record Failed(FailureCode code, String message, JobRunner.Outcome partial) implements AttemptResult {
+        }
+
+        record Canceled() implements AttemptResult {
+        }
+
+        record Released() implements AttemptResult {
+        }
+    }
+
+    /** A delivery being handled, for shutdown to find and stop. */
+    private static final class Running {
+        final Thread thread = Thread.currentThread();
+        volatile Watchdog watchdog;
+        volatile boolean released;
+        /** In a backoff or admission wait, where an interrupt cannot cut a durable send short. */
+        volatile boolean waiting;
+
+        void sleep(long ms) throws InterruptedException {
+            waiting = true;
+            try {
+                Thread.sleep(ms);
+            } finally {
+                waiting = false;
+            }
+        }
+    }
+
     private final JobRunner runner;
     private final LifecycleEmitter emitter;
+    private final DeadLetters deadLetters;
+    private final ControlStore control;
+    private final MediaBucket bucket;
+    private final TranscoderConfig config;
+    private final KafkaClientService kafka;
     private final String workerId;
+    private final RetryPolicy retry;
+    private final ScheduledExecutorService scheduler;
+    private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    private volatile boolean draining;
 
-    public JobWorker(JobRunner runner, LifecycleEmitter emitter, TranscoderConfig config) {
+    public JobWorker(JobRunner runner, LifecycleEmitter emitter, DeadLetters deadLetters, ControlStore control,
+            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka) {
         this.runner = runner;
         this.emitter = emitter;
-        this.workerId = config.workerId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
+        this.deadLetters = deadLetters;
+        this.control = control;
+        this.bucket = bucket;
+        this.config = config;
+        this.kafka = kafka;
+        this.workerId = config.workerId().or(config::instanceId)
+                .orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
+        this.retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.retryBackoffMax());
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "job-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Runs on the bounded "transcode" pool: {@code framewright.transcoder.parallelism} jobs at once. */
     @Incoming(CHANNEL)
     @Blocking(value = "transcode", ordered = false)
-    public void process(JobEvent event) {
-        if (!(event instanceof JobRequested job)) {
+    public CompletionStage<Void> process(Message<JobEvent> message) {
+        if (!(message.getPayload() instanceof JobRequested job)) {
             // Not a job request: an undecodable record (null) or an event type this worker does not act on.
             LOG.warnf("Skipped a record on %s that is not a JobRequested", CHANNEL);
-            return;
+            return message.ack();
         }
-        // Redelivery counting (attempt > 1) arrives with the delivery guarantees; every delivery is attempt 1 for now.
-        int attempt = 1;
-        emitter.emitDurably(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), workerId));
-        long started = System.nanoTime();
+        IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        Delivery delivery;
         try {
-            JobRunner.Result result = runner.run(job, attempt);
-            emitter.emitDurably(new JobCompleted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
-                    result.input(), result.outputs()));
-            LOG.infof("Job %s succeeded in %d ms", job.jobId(), (System.nanoTime() - started) / 1_000_000);
-        } catch (MediaException e) {
-            LOG.infof("Job %s failed: %s (%s)", job.jobId(), e.code().wireName(), e.getMessage());
-            fail(job, attempt, e.code(), e.getMessage());
+            delivery = handle(job, meta);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Job %s failed unexpectedly", job.jobId());
-            fail(job, attempt, FailureCode.INTERNAL, "The transcoder failed; the error was logged");
+            // Bookkeeping itself failed past its retries (store or broker down): let the group redeliver it.
+            LOG.errorf(e, "Job %s could not be handled; its request stays uncommitted", job.jobId());
+            delivery = Delivery.HOLD;
+        }
+        if (delivery == Delivery.ACK) {
+            return message.ack();
+        }
+        // Never acknowledged: the throttled commit strategy commits no offset at or past this record, so after this
+        // instance leaves the group another member gets the request again.
+        return new CompletableFuture<>();
+    }
+
+    Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta) {
+        if (draining) {
+            return Delivery.HOLD;
+        }
+        Running self = new Running();
+        running.put(job.jobId(), self);
+        try {
+            return handle(job, meta, self);
+        } catch (InterruptedException e) {
+            Thread.interrupted();
+            return Delivery.HOLD; // only shutdown interrupts a delivery outside an attempt
+        } finally {
+            running.remove(job.jobId());
+            Thread.interrupted();
         }
     }
 
-    private void fail(JobRequested job, int attempt, FailureCode code, String message) {
-        emitter.emitDurably(JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), code,
-                message));
+    private Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, Running self)
+            throws InterruptedException {
+        Optional<CancelRequest> cancel = withRetries("read the cancel request", () -> control.cancel(job.jobId()));
+        if (cancel.isPresent()) {
+            if (!cancel.get().terminalEmitted()) {
+                Attempts attempts = withRetries("read attempts", () -> control.attempts(job.jobId()));
+                cleanUp(job);
+                terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(),
+                        attempts.next(job.attempt()), Instant.now()));
+            }
+            LOG.infof("Job %s was canceled before it started", job.jobId());
+            return Delivery.ACK;
+        }
+        if (!awaitDisk(job, self)) {
+            return Delivery.HOLD;
+        }
+
+        int attemptsThisDelivery = 0;
+        while (true) {
+            Attempts before = withRetries("read attempts", () -> control.attempts(job.jobId()));
+            if (before.quarantined(config.maxAttempts())) {
+                String message = before.unfinished() + " attempts in a row ended without a result (last on "
+                        + before.lastWorker() + "); the job was set aside";
+                LOG.warnf("Job %s quarantined: %s", job.jobId(), message);
+                terminal(JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), Math.max(1, before.attempts()),
+                        Instant.now(), FailureCode.QUARANTINED, message));
+                deadLetter(job, meta, FailureCode.QUARANTINED, message, before.attempts());
+                return Delivery.ACK;
+            }
+            int attempt = before.next(job.attempt());
+            Attempts started = before.started(attempt, workerId, Instant.now());
+            withRetries("record the attempt", () -> {
+                control.writeAttempts(job.jobId(), started);
+                return null;
+            });
+            attemptsThisDelivery++;
+            terminal(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), workerId));
+
+            AttemptResult result = runAttempt(job, attempt, self);
+            if (result instanceof AttemptResult.Released) {
+                withRetries("release the attempt", () -> {
+                    control.writeAttempts(job.jobId(), started.released(before));
+                    return null;
+                });
+                LOG.infof("Job %s attempt %d released on shutdown; another worker takes it", job.jobId(), attempt);
+                return Delivery.HOLD;
+            }
+            if (result instanceof AttemptResult.Failed f && retry.retryAfter(f.code(), attemptsThisDelivery)) {
+                markEnded(job, started);
+                Duration wait = retry.backoff(attemptsThisDelivery);
+                LOG.warnf("Job %s attempt %d failed (%s: %s); attempt %d in %d ms", job.jobId(), attempt,
+                        f.code().wireName(), f.message(), attempt + 1, wait.toMillis());
+                self.sleep(wait.toMillis());
+                if (self.released || draining) {
+                    return Delivery.HOLD;
+                }
+                continue;
+            }
+            finish(job, meta, attempt, started, result);
+            return Delivery.ACK;
+        }
+    }
+
+    private void finish(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, int attempt, Attempts started,
+            AttemptResult result) {
+        if (result instanceof AttemptResult.Succeeded s) {
+            terminal(new JobCompleted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
+                    s.outcome().input(), s.outcome().outputs()));
+            LOG.infof("Job %s attempt %d completed", job.jobId(), attempt);
+        } else if (result instanceof AttemptResult.Canceled) {
+            cleanUp(job);
+            boolean emitted = withRetries("read the cancel request", () -> control.cancel(job.jobId()))
+                    .map(CancelRequest::terminalEmitted).orElse(false);
+            if (!emitted) {
+                terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now()));
+            }
+            LOG.infof("Job %s attempt %d canceled", job.jobId(), attempt);
+        } else if (result instanceof AttemptResult.Failed f) {
+            JobRunner.Outcome partial = f.partial();
+            terminal(new JobFailed(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
+                    f.code().wireName(), f.message(), partial == null ? null : partial.input(),
+                    partial == null ? List.of() : partial.outputs(),
+                    partial == null ? List.of() : partial.failed()));
+            LOG.infof("Job %s attempt %d failed: %s (%s)", job.jobId(), attempt, f.code().wireName(), f.message());
+            if (RetryPolicy.retryable(f.code())) {
+                // Transient, and the last attempt: operators can redrive it once the cause is fixed.
+                deadLetter(job, meta, f.code(), f.message(), attempt);
+            }
+        } else {
+            throw new IllegalStateException("Released attempts are handled by the caller");
+        }
+        markEnded(job, started);
+    }
+
+    AttemptResult runAttempt(JobRequested job, int attempt, Running self) {
+        Duration maxDuration = job.maxDurationSeconds() != null && job.maxDurationSeconds() > 0
+                ? Duration.ofSeconds(job.maxDurationSeconds()) : config.maxJobDuration();
+        Duration cancelEvery = config.cancelPollInterval().compareTo(Duration.ofSeconds(2)) > 0
+                ? Duration.ofSeconds(2) : config.cancelPollInterval();
+        Watchdog watchdog = new Watchdog(System::nanoTime, maxDuration, config.stallTimeout(), cancelEvery,
+                () -> control.cancel(job.jobId()).isPresent(), Thread.currentThread());
+        self.watchdog = watchdog;
+        if (self.released) {
+            watchdog.abort(Watchdog.Verdict.SHUTDOWN);
+        }
+        ScheduledFuture<?> ticks = scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                watchdog.tick();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Watchdog of job %s", job.jobId());
+            }
+        }, 250, 250, TimeUnit.MILLISECONDS);
+        ProgressReporter progress = new ProgressReporter(emitter::emit, job, attempt, config.progressInterval(),
+                System::nanoTime, null);
+        try {
+            JobRunner.Outcome outcome = runner.run(job, watchdog, progress);
+            Watchdog.Verdict verdict = watchdog.close();
+            Thread.interrupted();
+            if (verdict != Watchdog.Verdict.NONE) {
+                return stopped(verdict, maxDuration);
+            }
+            if (!outcome.failed().isEmpty()) {
+                OutputFailure first = outcome.failed().get(0);
+                return new AttemptResult.Failed(codeOf(first.code()),
+                        outcome.failed().size() + " of " + job.outputs().size() + " outputs failed; first: "
+                                + first.name() + ": " + first.message(), outcome);
+            }
+            return new AttemptResult.Succeeded(outcome);
+        } catch (Throwable t) {
+            Watchdog.Verdict verdict = watchdog.close();
+            Thread.interrupted();
+            if (verdict != Watchdog.Verdict.NONE) {
+                return stopped(verdict, maxDuration);
+            }
+            if (t instanceof Error e && !(t instanceof StackOverflowError)) {
+                throw e;
+            }
+            FailureCode code = RetryPolicy.classify(t);
+            if (code == FailureCode.INTERNAL) {
+                LOG.errorf(t, "Job %s attempt %d failed unexpectedly", job.jobId(), attempt);
+                return new AttemptResult.Failed(code, "The transcoder failed; the error was logged", null);
+            }
+            return new AttemptResult.Failed(code, t.getMessage(), null);
+        } finally {
+            ticks.cancel(false);
+            Thread.interrupted();
+        }
+    }
+
+    private static FailureCode codeOf(String wireName) {
+        for (FailureCode c : FailureCode.values()) {
+            if (c.wireName().equals(wireName)) {
+                return c;
+            }
+        }
+        return FailureCode.INTERNAL;
+    }
+
+    private static AttemptResult stopped(Watchdog.Verdict verdict, Duration maxDuration) {
+        return switch (verdict) {
+            case CANCELED -> new AttemptResult.Canceled();
+            case SHUTDOWN -> new AttemptResult.Released();
+            case TIMEOUT -> new AttemptResult.Failed(FailureCode.TIMEOUT,
+                    "The attempt ran longer than its maximum of " + maxDuration.toSeconds() + " s", null);
+            case STALLED -> new AttemptResult.Failed(FailureCode.STALLED,
+                    "The pipeline made no progress through the media for a while and was aborted", null);
+            case NONE -> throw new IllegalArgumentException();
+        };
+    }
+
+    /** Waits, without acknowledging, until the scratch disk can hold the job. False: shutting down meanwhile. */
+    private boolean awaitDisk(JobRequested job, Running self) throws InterruptedException {
+        long wait = 1000;
+        while (true) {
+            Admission.Check check = runner.admission().disk(job.input().size());
+            if (check.fits() || !check.everFits()) {
+                // A job that can never fit runs anyway and fails on its own (limits or a full disk), rather than
+                // blocking the partition forever.
+                return true;
+            }
+            if (self.released || draining) {
+                return false;
+            }
+            LOG.infof("Job %s waits for %s; next look in %d ms", job.jobId(), check.describe(), wait);
+            self.sleep(wait);
+            wait = Math.min(wait * 2, config.admission().maxWait().toMillis());
+        }
+    }
+
+    private void markEnded(JobRequested job, Attempts started) {
+        try {
+            withRetries("end the attempt", () -> {
+                control.writeAttempts(job.jobId(), started.ended());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // The terminal event is out; a stale "unfinished" only counts toward quarantine of a finished job.
+            LOG.warnf(e, "Job %s: could not record the end of the attempt", job.jobId());
+        }
+    }
+
+    private void cleanUp(JobRequested job) {
+        try {
+            int n = withRetries("delete outputs", () -> bucket.deleteOutputs(job.jobId()));
+            LOG.infof("Job %s: deleted %d output objects", job.jobId(), n);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Job %s: could not delete its outputs", job.jobId());
+        }
+    }
+
+    /** A lifecycle event that must be durable before we go on (started, terminal). */
+    private void terminal(JobEvent event) {
+        withRetries("publish " + event.type(), () -> {
+            emitter.emitDurably(event);
+            return null;
+        });
+    }
+
+    private void deadLetter(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, FailureCode code,
+            String message, int attempts) {
+        withRetries("publish the dead letter", () -> {
+            deadLetters.publish(job, meta, code.wireName(), message, attempts, workerId,
+                    Topics.requests(job.queue() == null ? Topics.DEFAULT_QUEUE : job.queue()));
+            return null;
+        });
+    }
+
+    /**
+     * Runs a bookkeeping call (store or broker) with exponential backoff; each failure is logged. Thrown after the
+     * last try, which leaves the request uncommitted.
+     */
+    private <T> T withRetries(String what, Supplier<T> call) {
+        RuntimeException last = null;
+        for (int i = 1; i <= Math.max(3, config.maxAttempts()); i++) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.warnf("Could not %s (try %d): %s", what, i, e.toString());
+                try {
+                    Thread.sleep(retry.backoff(i).toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * SIGTERM: take no new work, give running jobs {@code shutdown-grace} to finish, then abort them without a
+     * terminal event and without committing their requests, so another worker runs them. Observed early (low
+     * priority value), before the messaging connectors are stopped.
+     */
+    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        draining = true;
+        try {
+            kafka.getConsumer(CHANNEL).pause().await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not pause the consumer");
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            sleepQuietly(100);
+        }
+        for (Map.Entry<UUID, Running> e : running.entrySet()) {
+            LOG.warnf("Shutting down: job %s did not finish within %s; releasing it to another worker", e.getKey(),
+                    config.shutdownGrace());
+            Running r = e.getValue();
+            r.released = true;
+            Watchdog w = r.watchdog;
+            boolean aborted = w != null && w.abort(Watchdog.Verdict.SHUTDOWN);
+            if (!aborted && r.waiting) {
+                r.thread.interrupt();
+            }
+            // Otherwise it is between attempts or publishing a terminal event: it ends by itself shortly.
+        }
+        long unwind = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (!running.isEmpty() && System.nanoTime() < unwind) {
+            sleepQuietly(50);
+        }
+        scheduler.shutdownNow();
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.framewright.transcoder.worker;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Transcoder settings; every key can be set as an environment variable (FRAMEWRIGHT_TRANSCODER_...). */
@@ -25,6 +26,102 @@ public interface TranscoderConfig {
 
     /** Name of this instance in JobStarted events. Empty = host name and process id. */
     Optional<String> workerId();
+
+    /** Queues whose request topics this instance consumes ({@code framewright.job-requests.{queue}.v1}). */
+    @WithDefault("default")
+    List<String> queues();
+
+    /**
+     * Static consumer-group membership ({@code group.instance.id}), e.g. the pod name of a StatefulSet: a restart
+     * within the session timeout gets its partitions back without a rebalance. Empty = dynamic membership.
+     */
+    Optional<String> instanceId();
+
+    /**
+     * Attempts per job: transient failures (storage down, stalls, internal errors) are retried up to this many
+     * attempts; a job whose last this-many attempts all died without an end (worker crashes) is quarantined.
+     */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** First delay between two attempts of one delivery; doubles each time, with jitter. */
+    @WithDefault("2s")
+    Duration retryBackoff();
+
+    /** Longest delay between two attempts. */
+    @WithDefault("30s")
+    Duration retryBackoffMax();
+
+    /** How long one attempt may run, unless the request says ({@code maxDurationSeconds}). Fails with timeout. */
+    @WithDefault("2h")
+    Duration maxJobDuration();
+
+    /** A pipeline whose position in the media has not moved for this long is stalled: aborted and retried. */
+    @WithDefault("120s")
+    Duration stallTimeout();
+
+    /** How often a running job looks for a cancel request (at most 2 s). */
+    @WithDefault("1s")
+    Duration cancelPollInterval();
+
+    /**
+     * On shutdown (SIGTERM), how long a running job may still take to finish; then it is aborted without a
+     * terminal event and its request is left uncommitted for another worker. Keep it below the pod's
+     * terminationGracePeriodSeconds.
+     */
+    @WithDefault("25s")
+    Duration shutdownGrace();
+
+    /** Input limits, checked on headers and the probe before decoding. */
+    Limits limits();
+
+    /** Resource-aware admission: a job waits (its request unacknowledged) until disk and memory suffice. */
+    Admission admission();
+
+    interface Limits {
+        /** Width × height of a video. Default 8K (8192×4320). */
+        @WithDefault("35389440")
+        long maxVideoPixels();
+
+        /** Width × height of a still image. Default 8192×8192. */
+        @WithDefault("67108864")
+        long maxImagePixels();
+
+        @WithDefault("240")
+        double maxFrameRate();
+
+        /** Media duration. */
+        @WithDefault("6h")
+        Duration maxDuration();
+
+        @WithDefault("32")
+        int maxStreams();
+
+        /** Input file size in bytes. Default 20 GiB. */
+        @WithDefault("21474836480")
+        long maxInputBytes();
+    }
+
+    interface Admission {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Scratch disk a job needs, as a multiple of its input size (input + outputs + intermediates). */
+        @WithDefault("3.0")
+        double diskFactor();
+
+        /** Scratch disk kept free besides the estimate. */
+        @WithDefault("512")
+        long diskReserveMb();
+
+        /** Decoded frames in flight per output (queues between decoder and encoders). */
+        @WithDefault("8")
+        int framesInFlight();
+
+        /** Longest wait between two admission checks. */
+        @WithDefault("60s")
+        Duration maxWait();
+    }
 
     /** Video encoding defaults. */
     Video video();

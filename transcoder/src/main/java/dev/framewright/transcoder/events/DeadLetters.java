@@ -1,0 +1,66 @@
+package dev.framewright.transcoder.events;
+
+import dev.framewright.events.JobEvent;
+import dev.framewright.events.JobRequested;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * Publishes a request the transcoder gave up on to {@code Topics.DEAD_LETTER}: the original key, value and headers,
+ * plus {@code framewright_dlq_*} headers saying why. {@code framewright redrive} reads them back.
+ */
+@ApplicationScoped
+public class DeadLetters {
+
+    public static final String CHANNEL = "dead-letters";
+
+    public static final String REASON = "framewright_dlq_reason";
+    public static final String MESSAGE = "framewright_dlq_message";
+    public static final String ATTEMPTS = "framewright_dlq_attempts";
+    public static final String SOURCE_TOPIC = "framewright_dlq_source_topic";
+    public static final String WORKER = "framewright_dlq_worker";
+
+    private final MutinyEmitter<JobEvent> emitter;
+
+    public DeadLetters(@Channel(CHANNEL) MutinyEmitter<JobEvent> emitter) {
+        this.emitter = emitter;
+    }
+
+    /**
+     * @param original the incoming request's Kafka metadata (key, headers, topic); null when unknown
+     */
+    public void publish(JobRequested request, IncomingKafkaRecordMetadata<?, ?> original, String reason,
+            String message, int attempts, String worker, String fallbackTopic) {
+        RecordHeaders headers = new RecordHeaders();
+        if (original != null && original.getHeaders() != null) {
+            for (Header h : original.getHeaders()) {
+                if (!h.key().startsWith("framewright_dlq_")) {
+                    headers.add(h.key(), h.value());
+                }
+            }
+        }
+        add(headers, REASON, reason);
+        add(headers, MESSAGE, message == null ? "" : message);
+        add(headers, ATTEMPTS, Integer.toString(attempts));
+        add(headers, SOURCE_TOPIC, original != null && original.getTopic() != null ? original.getTopic()
+                : fallbackTopic);
+        add(headers, WORKER, worker);
+        Object key = original != null && original.getKey() != null ? original.getKey() : request.jobId().toString();
+        Message<JobEvent> out = Message.<JobEvent>of(request).addMetadata(OutgoingKafkaRecordMetadata.builder()
+                .withKey(key.toString()).withHeaders(headers).build());
+        emitter.sendMessage(out).await().atMost(Duration.ofSeconds(30));
+    }
+
+    private static void add(RecordHeaders headers, String key, String value) {
+        headers.remove(key);
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

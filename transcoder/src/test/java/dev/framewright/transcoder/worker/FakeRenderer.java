@@ -1,0 +1,70 @@
+package dev.framewright.transcoder.worker;
+
+import dev.framewright.events.MediaInfo;
+import dev.framewright.events.OutputSpec;
+import dev.framewright.transcoder.media.MediaException;
+import dev.framewright.transcoder.media.MediaPipeline;
+import dev.framewright.transcoder.media.RenderedOutput;
+import dev.framewright.transcoder.storage.StorageUnavailableException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Stands in for MediaPipeline (written on another branch) in the worker's tests; behaves like a pipeline in the ways
+ * the worker cares about, chosen by the output's name: {@code ok*} renders a small file after a second of
+ * progress, {@code slow*} advances through the media until interrupted, {@code stall*} stops advancing,
+ * {@code flaky*} fails as if the store were down. Like the real pipeline it checks the interrupt flag on every
+ * "frame" and throws CancellationException.
+ */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class FakeRenderer implements Renderer {
+
+    @Override
+    public MediaPipeline.Outcome render(Path input, MediaInfo inputInfo, List<OutputSpec> outputs,
+            Map<String, Path> overlayImages, Path workDir, MediaPipeline.Listener listener) throws MediaException {
+        List<RenderedOutput> rendered = new ArrayList<>();
+        for (OutputSpec o : outputs) {
+            String n = o.name();
+            if (n.startsWith("flaky")) {
+                throw new StorageUnavailableException("simulated outage", null);
+            }
+            double media = 0;
+            for (int frame = 0; ; frame++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("interrupted");
+                }
+                boolean advance = !(n.startsWith("stall") && frame > 3);
+                if (advance) {
+                    media += 0.1;
+                }
+                listener.onProgress("transcoding", media, 25, Map.of(n, Math.min(100, media * 50)));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new CancellationException("interrupted");
+                }
+                if (n.startsWith("ok") && frame >= 20) {
+                    break;
+                }
+            }
+            try {
+                Path file = Files.writeString(workDir.resolve(n + ".mp4"), "rendered " + n);
+                rendered.add(new RenderedOutput(n, o.type(), List.of(new RenderedOutput.File("video.mp4", file,
+                        "video/mp4")), inputInfo));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new MediaPipeline.Outcome(rendered, List.of());
+    }
+}

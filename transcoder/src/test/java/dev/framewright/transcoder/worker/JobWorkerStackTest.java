@@ -1,0 +1,300 @@
+package dev.framewright.transcoder.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.framewright.events.InputObject;
+import dev.framewright.events.JobCanceled;
+import dev.framewright.events.JobCompleted;
+import dev.framewright.events.JobEvent;
+import dev.framewright.events.JobEventDeserializer;
+import dev.framewright.events.JobEventSerializer;
+import dev.framewright.events.JobFailed;
+import dev.framewright.events.JobProgress;
+import dev.framewright.events.JobRequested;
+import dev.framewright.events.JobStarted;
+import dev.framewright.events.OutputSpec;
+import dev.framewright.events.Topics;
+import dev.framewright.events.VideoOutput;
+import dev.framewright.transcoder.redrive.DeadLetterRedrive;
+import dev.framewright.transcoder.storage.ControlStore;
+import dev.framewright.transcoder.storage.MediaBucket;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker on real Kafka and S3 (the local stack), with {@link FakeRenderer} in place of the media pipeline:
+ * lifecycle events as a consumer sees them, control objects, outputs, dead letters.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = WorkerStackResource.class, restrictToAnnotatedClass = true)
+class JobWorkerStackTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final List<ConsumerRecord<String, JobEvent>> lifecycle = new CopyOnWriteArrayList<>();
+    private static final List<ConsumerRecord<String, JobEvent>> deadLetters = new CopyOnWriteArrayList<>();
+    private static Thread reader;
+    private static volatile boolean reading = true;
+    private static KafkaProducer<String, JobEvent> producer;
+
+    @Inject
+    MediaBucket bucket;
+
+    @Inject
+    ControlStore control;
+
+    @BeforeAll
+    static void startReading() {
+        String bootstrap = WorkerStackResource.stack.kafkaBootstrapServers();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new JobEventSerializer());
+        reader = new Thread(() -> {
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, "worker-test-" + UUID.randomUUID());
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                    new JobEventDeserializer())) {
+                consumer.subscribe(List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER));
+                while (reading) {
+                    for (ConsumerRecord<String, JobEvent> r : consumer.poll(Duration.ofMillis(200))) {
+                        (r.topic().equals(Topics.DEAD_LETTER) ? deadLetters : lifecycle).add(r);
+                    }
+                }
+            }
+        }, "lifecycle-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @AfterAll
+    static void stopReading() throws InterruptedException {
+        reading = false;
+        reader.join(5000);
+        producer.close();
+    }
+
+    @Test
+    void completesUploadsEveryFileAndReportsProgressInOrder() throws Exception {
+        JobRequested job = submit(List.of(VideoOutput.of("ok", 640, null)), null);
+        JobCompleted done = await(job, JobCompleted.class);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.outputs()).singleElement().satisfies(o -> {
+            assertThat(o.name()).isEqualTo("ok");
+            assertThat(o.files()).singleElement().satisfies(f -> {
+                assertThat(f.key()).isEqualTo("jobs/" + job.jobId() + "/ok/video.mp4");
+                assertThat(f.contentType()).isEqualTo("video/mp4");
+            });
+        });
+        assertThat(new String(bucket.read("jobs/" + job.jobId() + "/ok/video.mp4").orElseThrow(),
+                StandardCharsets.UTF_8)).isEqualTo("rendered ok");
+        List<JobEvent> events = events(job);
+        assertThat(events.get(0)).isInstanceOf(JobStarted.class);
+        List<JobProgress> progress = events.stream().filter(JobProgress.class::isInstance)
+                .map(JobProgress.class::cast).toList();
+        assertThat(progress).extracting(JobProgress::stage).contains("downloading", "probing", "transcoding",
+                "uploading");
+        assertThat(progress.stream().filter(p -> p.stage().equals("transcoding"))).isNotEmpty();
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i).percent()).isGreaterThanOrEqualTo(progress.get(i - 1).percent());
+        }
+        assertThat(terminals(job)).hasSize(1);
+        ControlStore.Attempts attempts = control.attempts(job.jobId());
+        assertThat(attempts.attempts()).isEqualTo(1);
+        assertThat(attempts.unfinished()).isZero();
+        assertThat(attempts.lastWorker()).isEqualTo("test-worker");
+    }
+
+    @Test
+    void cancelMidRunStopsTheAttemptDeletesOutputsAndEmitsOneJobCanceled() throws Exception {
+        JobRequested job = submit(List.of(VideoOutput.of("slow", 640, null)), null);
+        await(job, JobStarted.class);
+        awaitEvent(job, e -> e instanceof JobProgress p && p.stage().equals("transcoding"));
+        // An output an earlier attempt left behind: a cancel removes it too.
+        bucket.write("jobs/" + job.jobId() + "/slow/video.mp4", new byte[] {1, 2, 3}, "video/mp4");
+        long asked = System.nanoTime();
+        bucket.write(MediaBucket.controlKey(job.jobId(), "cancel"),
+                ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":false}").getBytes(), "application/json");
+        JobCanceled canceled = await(job, JobCanceled.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
+        assertThat(canceled.attempt()).isEqualTo(1);
+        assertThat(bucket.list("jobs/" + job.jobId() + "/")).allMatch(k -> k.contains("/_control/"));
+        Thread.sleep(1000);
+        assertThat(terminals(job)).hasSize(1);
+    }
+
+    @Test
+    void aJobCanceledWhileQueuedIsSkippedSilently() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+                ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        // A job submitted after it completes, so the worker is consuming; the canceled one must have produced nothing.
+        JobRequested after = submit(List.of(VideoOutput.of("ok", 640, null)), null);
+        await(after, JobCompleted.class);
+        Thread.sleep(1000);
+        assertThat(events(job)).isEmpty(); // no JobStarted, no second JobCanceled
+        assertThat(control.attempts(jobId).attempts()).isZero();
+    }
+
+    @Test
+    void timeoutFailsTheAttemptWithoutRetrying() throws Exception {
+        JobRequested job = submit(List.of(VideoOutput.of("slow", 640, null)), 3);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo("timeout");
+        assertThat(failed.attempt()).isEqualTo(1);
+        assertThat(events(job).stream().filter(JobStarted.class::isInstance)).hasSize(1);
+        assertThat(deadLetters(job)).isEmpty();
+    }
+
+    @Test
+    void aStalledPipelineIsRetriedThenFailedAndDeadLettered() throws Exception {
+        JobRequested job = submit(List.of(VideoOutput.of("stall", 640, null)), null);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo("stalled");
+        assertThat(failed.attempt()).isEqualTo(2);
+        assertThat(events(job).stream().filter(JobStarted.class::isInstance).map(JobEvent::attempt))
+                .containsExactly(1, 2);
+        ConsumerRecord<String, JobEvent> dl = awaitDeadLetter(job);
+        assertThat(dl.key()).isEqualTo(job.jobId().toString());
+        assertThat(header(dl, "framewright_dlq_reason")).isEqualTo("stalled");
+        assertThat(header(dl, "framewright_dlq_attempts")).isEqualTo("2");
+        assertThat(header(dl, "framewright_dlq_source_topic")).isEqualTo(Topics.requests("default"));
+        assertThat(header(dl, "framewright_dlq_worker")).isEqualTo("test-worker");
+        assertThat(header(dl, "framewright_dlq_message")).isNotBlank();
+        assertThat(header(dl, "test_origin")).isEqualTo("worker-test"); // original headers are kept
+        assertThat(((JobRequested) dl.value()).jobId()).isEqualTo(job.jobId());
+    }
+
+    @Test
+    void storageOutagesAreRetriedAsNewAttempts() throws Exception {
+        JobRequested job = submit(List.of(VideoOutput.of("flaky", 640, null)), null);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo("storage_unavailable");
+        assertThat(failed.attempt()).isEqualTo(2);
+        assertThat(header(awaitDeadLetter(job), "framewright_dlq_reason")).isEqualTo("storage_unavailable");
+    }
+
+    @Test
+    void crashLoopingJobIsQuarantinedAndRedriveGivesItItsAttemptsBack() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        // Two workers died on it (max-attempts is 2 here): attempts started, never ended.
+        control.writeAttempts(jobId, new ControlStore.Attempts(2, 2, "crashed-worker", Instant.now()));
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo("quarantined");
+        assertThat(events(job).stream().filter(JobStarted.class::isInstance)).isEmpty();
+        assertThat(header(awaitDeadLetter(job), "framewright_dlq_reason")).isEqualTo("quarantined");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int n = DeadLetterRedrive.redrive(WorkerStackResource.stack.serviceEnvironment(), Optional.of(jobId),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(n).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(1);
+        JobCompleted done = await(job, JobCompleted.class);
+        assertThat(done.attempt()).isEqualTo(3); // numbering goes on after the two crashed attempts
+        assertThat(control.attempts(jobId).unfinished()).isZero();
+    }
+
+    // --- helpers
+
+    private JobRequested submit(List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
+        return submit(UUID.randomUUID(), outputs, maxSeconds);
+    }
+
+    private JobRequested submit(UUID jobId, List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
+        String key = "uploads/default/" + UUID.randomUUID();
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        bucket.write(key, png.toByteArray(), "image/png");
+        JobRequested job = new JobRequested(UUID.randomUUID(), jobId, "default", 0, Instant.now(),
+                Topics.DEFAULT_QUEUE, new InputObject(key, "in.png", "image/png", png.size()), outputs, Map.of(), null,
+                maxSeconds, null, false);
+        ProducerRecord<String, JobEvent> record = new ProducerRecord<>(Topics.requests("default"),
+                jobId.toString(), job);
+        record.headers().add("test_origin", "worker-test".getBytes(StandardCharsets.UTF_8));
+        producer.send(record).get();
+        return job;
+    }
+
+    private static List<JobEvent> events(JobRequested job) {
+        List<JobEvent> out = new ArrayList<>();
+        for (ConsumerRecord<String, JobEvent> r : lifecycle) {
+            if (r.value() != null && r.value().jobId().equals(job.jobId())) {
+                out.add(r.value());
+            }
+        }
+        return out;
+    }
+
+    private static List<JobEvent> terminals(JobRequested job) {
+        return events(job).stream().filter(e -> e instanceof JobCompleted || e instanceof JobFailed
+                || e instanceof JobCanceled).toList();
+    }
+
+    private static List<ConsumerRecord<String, JobEvent>> deadLetters(JobRequested job) {
+        return deadLetters.stream().filter(r -> r.value() != null && r.value().jobId().equals(job.jobId())).toList();
+    }
+
+    private static <T extends JobEvent> T await(JobRequested job, Class<T> type) throws InterruptedException {
+        return type.cast(awaitEvent(job, type::isInstance));
+    }
+
+    private static JobEvent awaitEvent(JobRequested job, Predicate<JobEvent> match) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            for (JobEvent e : events(job)) {
+                if (match.test(e)) {
+                    return e;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no matching event for job " + job.jobId() + "; got " + events(job));
+    }
+
+    private static ConsumerRecord<String, JobEvent> awaitDeadLetter(JobRequested job) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            List<ConsumerRecord<String, JobEvent>> found = deadLetters(job);
+            if (!found.isEmpty()) {
+                return found.get(found.size() - 1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no dead letter for job " + job.jobId());
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
