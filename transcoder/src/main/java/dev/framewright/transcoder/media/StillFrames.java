@@ -199,6 +199,40 @@ final class StillFrames implements AutoCloseable {
         }
     }
 
+    /** Continues decoding in order from where the demuxer is (after a drain, the decoder is reset first). */
+    void resume() {
+        if (inputEnded) {
+            avcodec_flush_buffers(decoder);
+            inputEnded = false;
+        }
+    }
+
+    /**
+     * After {@link #seekKeyFrame}: the key frame there. Sends only that one packet and drains the decoder, so a
+     * decoder with a reorder delay (B-frames) gives it out at once; when that packet does not decode on its own, seeks
+     * again and decodes normally (non-intra frames skipped) up to the first frame.
+     *
+     * @return the frame (owned by this object) or null when nothing decodes from there
+     */
+    AVFrame keyFrame(double seconds) {
+        feed();
+        if (!inputEnded) {
+            inputEnded = true;
+            avcodec_send_packet(decoder, null);
+        }
+        AVFrame f = next();
+        if (f != null || !seekKeyFrame(seconds)) {
+            return f;
+        }
+        boolean intra = decoder.skip_frame() == AVDISCARD_NONINTRA;
+        intraOnly(true);
+        try {
+            return next();
+        } finally {
+            intraOnly(intra);
+        }
+    }
+
     /**
      * The frame shown at {@code seconds}: the last one starting at or before it (the first frame when the stream
      * starts later, the last when it ends earlier). Seeks to the key frame before and decodes from there.

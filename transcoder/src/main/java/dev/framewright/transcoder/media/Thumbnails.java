@@ -106,7 +106,6 @@ public final class Thumbnails {
             List<Double> at = new ArrayList<>();
             long started = System.nanoTime();
             try (StillFrames frames = StillFrames.open(grabber, inputName)) {
-                frames.intraOnly(true);
                 BufferedImage previous = null;
                 boolean seekable = true;
                 for (int i = 0; times == null || i < times.length; i++) {
@@ -118,10 +117,8 @@ public final class Thumbnails {
                         if (frame == null) {
                             break;
                         }
-                    } else if (i == 0) {
-                        frame = frames.next();
                     } else if (seekable && frames.seekKeyFrame(t)) {
-                        frame = frames.next();
+                        frame = frames.keyFrame(t);
                     } else {
                         seekable = false;
                         frame = atOrAfter(frames, t, stats);
@@ -229,6 +226,7 @@ public final class Thumbnails {
     private static AVFrame atOrAfter(StillFrames frames, double t, Stats stats) {
         stats.sequential = true;
         frames.intraOnly(false);
+        frames.resume();
         AVFrame f;
         while ((f = frames.next()) != null) {
             double ft = frames.seconds(f);
