@@ -45,9 +45,31 @@ public final class MediaProbe {
             AVFormatContext oc = grabber.getFormatContext();
             boolean still = summary.width() != null && FFmpegSupport.isStillImage(grabber);
             Long bitRate = oc.bit_rate() > 0 ? oc.bit_rate() : null;
-            return new MediaInfo(summary.format(), summary.durationSeconds(), summary.width(), summary.height(),
-                    summary.videoCodec(), summary.frameRate(), summary.audioCodec(), summary.audioSampleRate(),
-                    summary.audioChannels(), bitRate, streams(oc, still));
+            List<StreamInfo> streams = streams(oc, still);
+            Integer width = summary.width();
+            Integer height = summary.height();
+            String videoCodec = summary.videoCodec();
+            Double frameRate = summary.frameRate();
+            String audioCodec = summary.audioCodec();
+            Integer sampleRate = summary.audioSampleRate();
+            Integer channels = summary.audioChannels();
+            // JavaCV prefers a stream whose disposition is exactly 0 over one flagged "default"; the summary
+            // describes the first video (not cover art) and the first audio stream of the file
+            StreamInfo video = firstVideo(oc, streams);
+            if (video != null && video.index() != grabber.getVideoStream() && video.width() != null) {
+                width = video.width();
+                height = video.height();
+                videoCodec = video.codec();
+                frameRate = video.frameRate();
+            }
+            StreamInfo audio = streams.stream().filter(s -> s.kind().equals("audio")).findFirst().orElse(null);
+            if (audio != null && audio.index() != grabber.getAudioStream()) {
+                audioCodec = audio.codec();
+                sampleRate = audio.sampleRate();
+                channels = audio.channels();
+            }
+            return new MediaInfo(summary.format(), summary.durationSeconds(), width, height, videoCodec, frameRate,
+                    audioCodec, sampleRate, channels, bitRate, streams);
         } finally {
             FFmpegSupport.closeQuietly(grabber);
         }
@@ -130,6 +152,20 @@ public final class MediaProbe {
                     bitRate, duration, language(st)));
         }
         return List.copyOf(streams);
+    }
+
+    /** The first video stream that is not an attached picture, else the first video stream. */
+    private static StreamInfo firstVideo(AVFormatContext oc, List<StreamInfo> streams) {
+        StreamInfo any = null;
+        for (StreamInfo s : streams) {
+            if (s.kind().equals("video")) {
+                if ((oc.streams(s.index()).disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) {
+                    return s;
+                }
+                any = any == null ? s : any;
+            }
+        }
+        return any;
     }
 
     private static String kind(int type) {
