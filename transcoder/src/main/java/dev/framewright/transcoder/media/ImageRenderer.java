@@ -56,7 +56,8 @@ public final class ImageRenderer {
         FFmpegFrameGrabber grabber = FFmpegSupport.open(input, null);
         try (StillFrames frames = StillFrames.open(grabber, inputName)) {
             boolean picture = FFmpegSupport.isStillImage(grabber) || FFmpegSupport.isAttachedPicture(grabber);
-            AVFrame frame = picture ? frames.next() : frames.frameAt(position(grabber, atSeconds));
+            AVFrame frame = picture ? frames.next()
+                    : frames.frameAt(position(grabber, atSeconds), FFmpegSupport.durationMicros(grabber) > 0);
             if (frame == null) {
                 throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, inputName + " has no decodable frame");
             }

@@ -2,6 +2,7 @@ package dev.framewright.transcoder.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONINTRA;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
@@ -68,6 +69,8 @@ final class StillFrames implements AutoCloseable {
 
     /** FF_THREAD_SLICE: slice threads add no frame delay, so the first frame after a seek comes out first. */
     private static final int FF_THREAD_SLICE = 2;
+    /** Give up looking for a key packet after this many (streams whose demuxer flags none). */
+    private static final int MAX_SKIPPED_PACKETS = 5000;
     private static final int SCALE_FLAGS = SWS_LANCZOS | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT;
 
     private final AVFormatContext oc;
@@ -80,14 +83,21 @@ final class StillFrames implements AutoCloseable {
     private final AVFrame kept;
     private AVFrame scaled;
     private SwsContext sws;
+    private final double frameRate;
     private boolean inputEnded;
+    /** Frames decoded before the demuxer was last put at the start (for inputs without timestamps). */
+    private long orderBase;
+    private boolean sought;
 
     /** Frames that came out of the decoder, packets that went into it. */
     long framesDecoded;
     long packetsSent;
+    /** Packets of the stream read past, without decoding, on the way to a key packet. */
+    long packetsSkipped;
 
-    private StillFrames(AVFormatContext oc, AVStream stream, AVCodecContext decoder) {
+    private StillFrames(AVFormatContext oc, AVStream stream, AVCodecContext decoder, double frameRate) {
         this.oc = oc;
+        this.frameRate = frameRate > 0 && Double.isFinite(frameRate) ? frameRate : 0;
         this.streamIndex = stream.index();
         this.startPts = stream.start_time() != AV_NOPTS_VALUE ? stream.start_time() : 0;
         AVRational tb = stream.time_base();
@@ -130,7 +140,7 @@ final class StillFrames implements AutoCloseable {
             avcodec_free_context(decoder);
             throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, "cannot open the video decoder of " + inputName);
         }
-        return new StillFrames(oc, stream, decoder);
+        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate());
     }
 
     /**
@@ -153,6 +163,8 @@ final class StillFrames implements AutoCloseable {
         }
         avcodec_flush_buffers(decoder);
         inputEnded = false;
+        sought = seconds > 0;
+        orderBase = framesDecoded;
         return true;
     }
 
@@ -208,21 +220,28 @@ final class StillFrames implements AutoCloseable {
     }
 
     /**
-     * After {@link #seekKeyFrame}: the key frame there. Sends only that one packet and drains the decoder, so a
-     * decoder with a reorder delay (B-frames) gives it out at once; when that packet does not decode on its own, seeks
-     * again and decodes normally (non-intra frames skipped) up to the first frame.
+     * The next key frame from where the demuxer is: reads (without decoding) up to the stream's next packet flagged
+     * key, sends only that packet and drains the decoder, so a decoder with a reorder delay (B-frames) gives it out at
+     * once. When no packet is flagged, or that one does not decode on its own, decodes normally (non-intra frames
+     * skipped) up to the first frame: after seeking again to {@code reseekTo}, or from here when that is null.
      *
      * @return the frame (owned by this object) or null when nothing decodes from there
      */
-    AVFrame keyFrame(double seconds) {
-        feed();
-        if (!inputEnded) {
+    AVFrame keyFrame(Double reseekTo) {
+        if (feedKeyPacket()) {
             inputEnded = true;
             avcodec_send_packet(decoder, null);
+            AVFrame f = next();
+            if (f != null) {
+                return f;
+            }
         }
-        AVFrame f = next();
-        if (f != null || !seekKeyFrame(seconds)) {
-            return f;
+        if (reseekTo != null) {
+            if (!seekKeyFrame(reseekTo)) {
+                return null;
+            }
+        } else {
+            resume();
         }
         boolean intra = decoder.skip_frame() == AVDISCARD_NONINTRA;
         intraOnly(true);
@@ -233,19 +252,94 @@ final class StillFrames implements AutoCloseable {
         }
     }
 
+    /** Skips to the stream's next key packet and sends it; false at the end or after too many packets. */
+    private boolean feedKeyPacket() {
+        for (int skipped = 0; skipped < MAX_SKIPPED_PACKETS; skipped++) {
+            checkInterrupted();
+            if (av_read_frame(oc, packet) < 0) {
+                return false;
+            }
+            try {
+                if (packet.stream_index() == streamIndex) {
+                    if ((packet.flags() & AV_PKT_FLAG_KEY) != 0) {
+                        packetsSent++;
+                        avcodec_send_packet(decoder, packet);
+                        return true;
+                    }
+                    packetsSkipped++;
+                }
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After {@link #seekKeyFrame}{@code (seconds)}: the key frame at or before {@code seconds}. Demuxers that seek by
+     * byte position and timestamps (MPEG-TS, PS) can land after the key frame, so the first decodable frame is a later
+     * one; then this seeks again, further back each time (0.5, 1, 2 ... 16 s).
+     *
+     * @return the frame (owned by this object) or null when nothing decodes from there
+     */
+    AVFrame keyFrameAtOrBefore(double seconds) {
+        AVFrame f = keyFrame((Double) seconds);
+        double back = 0.5;
+        for (int tries = 0; tries < 6 && seconds > 0; tries++) {
+            double shown = f == null ? Double.NaN : seconds(f);
+            if (f != null && (Double.isNaN(shown) || shown <= seconds + 1e-3)) {
+                return f;
+            }
+            double earlier = Math.max(0, seconds - back);
+            if (!seekKeyFrame(earlier)) {
+                return f;
+            }
+            f = keyFrame((Double) earlier);
+            if (earlier == 0) {
+                return f;
+            }
+            back *= 2;
+        }
+        return f;
+    }
+
     /**
      * The frame shown at {@code seconds}: the last one starting at or before it (the first frame when the stream
-     * starts later, the last when it ends earlier). Seeks to the key frame before and decodes from there.
+     * starts later, the last when it ends earlier). Seeks to the key frame before and decodes from there; when the
+     * first frame decoded is already later (a demuxer that seeks imprecisely, like MPEG-TS), seeks further back.
      *
+     * @param seek false for inputs without a known duration (raw streams): decoded in order from where they are
      * @return the frame (owned by this object) or null when nothing decodes
      */
-    AVFrame frameAt(double seconds) {
+    AVFrame frameAt(double seconds, boolean seek) {
         intraOnly(false);
-        if (seconds > 0) {
-            seekKeyFrame(seconds); // an input that cannot seek is decoded from where it is (its start)
+        if (!seek || seconds <= 0) {
+            return decodeUpTo(seconds) ? kept : null;
         }
+        double back = 0;
+        while (true) {
+            double target = Math.max(0, seconds - back);
+            if (!seekKeyFrame(target)) {
+                return back == 0 && decodeUpTo(seconds) ? kept : null; // cannot seek: decode from here
+            }
+            boolean have = decodeUpTo(seconds);
+            if ((have && !firstLate) || target == 0 || back >= 16) {
+                if (!have && target > 0 && seekKeyFrame(0)) {
+                    have = decodeUpTo(seconds); // the seek went past what decodes (an over-reported duration)
+                }
+                return have ? kept : null;
+            }
+            back = back == 0 ? 0.5 : back * 2;
+        }
+    }
+
+    /** Whether the first frame of the last {@link #decodeUpTo} was already after the time asked for. */
+    private boolean firstLate;
+
+    private boolean decodeUpTo(double seconds) {
         av_frame_unref(kept);
         boolean have = false;
+        firstLate = false;
         AVFrame f;
         while ((f = next()) != null) {
             double t = seconds(f);
@@ -257,16 +351,23 @@ final class StillFrames implements AutoCloseable {
             av_frame_move_ref(kept, f);
             have = true;
             if (after) {
+                firstLate = true;
                 break;
             }
         }
-        return have ? kept : null;
+        return have;
     }
 
-    /** Seconds from the stream's start at which the frame is shown, NaN when it has no timestamp. */
+    /**
+     * Seconds from the stream's start at which the frame is shown. Without a timestamp (raw elementary streams), its
+     * place in decoding order at the nominal frame rate while nothing was sought; else NaN.
+     */
     double seconds(AVFrame f) {
         long pts = f.best_effort_timestamp();
-        return pts == AV_NOPTS_VALUE ? Double.NaN : (pts - startPts) * timeBase;
+        if (pts != AV_NOPTS_VALUE) {
+            return (pts - startPts) * timeBase;
+        }
+        return !sought && frameRate > 0 ? (framesDecoded - orderBase - 1) / frameRate : Double.NaN;
     }
 
     /** Whether the frame's pixel format carries alpha. */

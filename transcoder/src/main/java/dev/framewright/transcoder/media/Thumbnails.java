@@ -56,6 +56,7 @@ public final class Thumbnails {
     static final class Stats {
         long framesDecoded;
         long packetsSent;
+        long packetsSkipped;
         int stills;
         boolean sequential;
     }
@@ -117,8 +118,10 @@ public final class Thumbnails {
                         if (frame == null) {
                             break;
                         }
+                    } else if (i == 0) {
+                        frame = frames.keyFrame(null); // the demuxer is at the start: no seek needed
                     } else if (seekable && frames.seekKeyFrame(t)) {
-                        frame = frames.keyFrame(t);
+                        frame = frames.keyFrameAtOrBefore(t);
                     } else {
                         seekable = false;
                         frame = atOrAfter(frames, t, stats);
@@ -147,6 +150,7 @@ public final class Thumbnails {
                     stats.stills = i + 1;
                     stats.framesDecoded = frames.framesDecoded;
                     stats.packetsSent = frames.packetsSent;
+                    stats.packetsSkipped = frames.packetsSkipped;
                     double elapsed = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
                     listener.onProgress(t, frames.framesDecoded / elapsed);
                 }

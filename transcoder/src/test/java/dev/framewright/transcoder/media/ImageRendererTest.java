@@ -149,6 +149,10 @@ class ImageRendererTest {
         assertThat(frameNumber(img)).isEqualTo(35); // between key frames: decoded up to the exact frame
         assertThat(frameNumber(StillsTestMedia.read(render(clip, 96, null, null, 5.27, ImageFormat.PNG)
                 .files().get(0).local()))).isEqualTo(52);
+        for (String format : List.of("mpegts", "webm")) {
+            assertThat(frameNumber(StillsTestMedia.read(render(StillsTestMedia.counterClipAs(format), 96, null, null,
+                    3.5, ImageFormat.PNG).files().get(0).local()))).as(format).isEqualTo(35);
+        }
         // default 1 s
         assertThat(frameNumber(StillsTestMedia.read(render(clip, 96, null, null, null, ImageFormat.PNG)
                 .files().get(0).local()))).isEqualTo(10);

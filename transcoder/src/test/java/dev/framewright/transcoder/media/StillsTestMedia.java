@@ -137,6 +137,47 @@ final class StillsTestMedia {
     }
 
     /**
+     * The counter clip re-encoded into another container: {@code mpegts} (H.264; seeks by timestamp search, landing
+     * after key frames), {@code webm} (VP9) or raw {@code h264} (no timestamps, no duration). Same frames, same key
+     * frame interval.
+     */
+    static synchronized Path counterClipAs(String format) {
+        return CACHE.computeIfAbsent("counter." + format, name -> {
+            Path out = TestMedia.output(name);
+            boolean vp9 = format.equals("webm");
+            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(counterClip().toFile())) {
+                grabber.start();
+                try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), 192, 108, 0)) {
+                    recorder.setFormat(format);
+                    recorder.setVideoCodecName(vp9 ? "libvpx-vp9" : "libx264");
+                    recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                    recorder.setFrameRate(COUNTER_FPS);
+                    recorder.setGopSize(COUNTER_GOP);
+                    if (vp9) {
+                        recorder.setVideoOption("deadline", "realtime");
+                        recorder.setVideoOption("cpu-used", "8");
+                        recorder.setVideoOption("crf", "20");
+                        recorder.setVideoBitrate(0);
+                    } else {
+                        recorder.setVideoOption("preset", "superfast");
+                        recorder.setVideoOption("x264-params",
+                                "scenecut=0:min-keyint=" + COUNTER_GOP + ":keyint=" + COUNTER_GOP);
+                    }
+                    recorder.start();
+                    Frame frame;
+                    while ((frame = grabber.grabImage()) != null) {
+                        recorder.record(frame);
+                    }
+                    recorder.stop();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot generate " + name, e);
+            }
+            return out;
+        });
+    }
+
+    /**
      * An MP4 with three streams: 640x480 25 fps H.264 (1 s, {@link TestMedia#clip640x480()}), 48 kHz stereo AAC
      * tagged {@code eng}, 44.1 kHz mono AAC tagged {@code fra}.
      */

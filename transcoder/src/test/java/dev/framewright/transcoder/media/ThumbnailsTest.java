@@ -157,6 +157,44 @@ class ThumbnailsTest {
     }
 
     @Test
+    void keyFrameStillsFromMpegTsAndWebm() throws Exception {
+        // MPEG-TS seeks land after the key frame: the still must still be the key frame at or before t
+        for (String format : List.of("mpegts", "webm")) {
+            Thumbnails.Stats stats = new Thumbnails.Stats();
+            RenderedOutput out = Thumbnails.render(StillsTestMedia.counterClipAs(format),
+                    new ThumbnailsOutput("t", 2.0, null, null, null, null), TestMedia.output(format),
+                    ProgressListener.NONE, stats);
+            List<Integer> frames = new ArrayList<>();
+            for (RenderedOutput.File f : out.files()) {
+                frames.add(frameNumber(StillsTestMedia.read(f.local())));
+            }
+            assertThat(frames).as(format).containsExactly(0, 20, 40, 60);
+            assertThat(stats.sequential).isFalse();
+            assertThat(stats.framesDecoded).as(format).isLessThanOrEqualTo(2L * stats.stills);
+            assertThat(stats.packetsSent).as(format).isLessThanOrEqualTo(2L * stats.stills);
+        }
+    }
+
+    @Test
+    void aRawStreamWithoutTimestampsIsDecodedInOrder() throws Exception {
+        Path input = StillsTestMedia.counterClipAs("h264");
+        MediaInfo info = MediaProbe.probe(input);
+        assertThat(info.durationSeconds()).isNull();
+        double fps = info.frameRate(); // what FFmpeg assumes for a raw stream
+        Thumbnails.Stats stats = new Thumbnails.Stats();
+        RenderedOutput out = Thumbnails.render(input, new ThumbnailsOutput("t", 2.0, null, null, null, true),
+                TestMedia.output("raw"), ProgressListener.NONE, stats);
+        assertThat(stats.sequential).isTrue();
+        List<RenderedOutput.File> stills = out.files().stream().filter(f -> f.path().startsWith("thumb-")).toList();
+        int expected = (int) Math.ceil(COUNTER_FRAMES / fps / 2.0);
+        assertThat(stills).hasSize(expected);
+        for (int i = 0; i < stills.size(); i++) {
+            assertThat(frameNumber(StillsTestMedia.read(stills.get(i).local()))).isEqualTo((int) Math.round(i * 2 * fps));
+        }
+        assertThat(StillsTestMedia.text(out.files().get(out.files().size() - 1).local()).split("-->")).hasSize(expected + 1);
+    }
+
+    @Test
     void aVideoShorterThanTheIntervalHasOneStillAtZero() throws Exception {
         RenderedOutput out = Thumbnails.render(TestMedia.colour43(), null,
                 new ThumbnailsOutput("t", null, null, null, null, null), TestMedia.output("short"), null);
