@@ -95,10 +95,6 @@ public final class Thumbnails {
             }
             double duration = videoDuration(grabber);
             double[] times = times(spec.count(), every, duration);
-            if (times != null && times.length > MAX_STILLS) {
-                throw new MediaException(FailureCode.INVALID_OUTPUT, "that would be " + times.length
-                        + " stills, more than " + MAX_STILLS + "; use a larger every_seconds or a count");
-            }
             BoxFit.Size size = BoxFit.evenVideoSize(grabber.getImageWidth(), grabber.getImageHeight(),
                     grabber.getAspectRatio(), width, null);
             Files.createDirectories(outDir);
@@ -217,7 +213,8 @@ public final class Thumbnails {
         // 0, N, 2N, ... while inside the video; a video shorter than N has one still, at 0
         long n = Math.max(1, (long) Math.ceil(duration / every - 1e-9));
         if (n > MAX_STILLS) {
-            return new double[MAX_STILLS + 1]; // the caller reports the limit; no need to list them all
+            throw new MediaException(FailureCode.INVALID_OUTPUT, "that would be " + n + " stills, more than "
+                    + MAX_STILLS + "; use a larger every_seconds or a count");
         }
         double[] times = new double[(int) n];
         for (int i = 0; i < n; i++) {
