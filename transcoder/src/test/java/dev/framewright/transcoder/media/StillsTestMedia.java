@@ -142,10 +142,11 @@ final class StillsTestMedia {
      * frame interval.
      */
     static synchronized Path counterClipAs(String format) {
+        Path source = counterClip(); // not inside computeIfAbsent: that one would modify the map it runs in
         return CACHE.computeIfAbsent("counter." + format, name -> {
             Path out = TestMedia.output(name);
             boolean vp9 = format.equals("webm");
-            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(counterClip().toFile())) {
+            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.toFile())) {
                 grabber.start();
                 try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), 192, 108, 0)) {
                     recorder.setFormat(format);
