@@ -1,0 +1,267 @@
+package dev.framewright.projector.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.framewright.events.InputObject;
+import dev.framewright.events.JobEvent;
+import dev.framewright.events.MediaInfo;
+import dev.framewright.projector.fold.Folded;
+import dev.framewright.projector.fold.JobFold;
+import dev.framewright.projector.fold.JobRow;
+import dev.framewright.projector.fold.OutputState;
+import dev.framewright.projector.webhook.WebhookBody;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Folds a batch of events into the read model in one transaction: the job rows, the event history
+ * ({@code job_events}, whose unique event id makes a redelivered event change nothing) and the webhook outbox all
+ * commit together or not at all.
+ */
+@ApplicationScoped
+public class ReadModelStore {
+
+    private static final Type OUTPUTS = new TypeReference<List<OutputState>>() { }.getType();
+    private static final Type LABELS = new TypeReference<LinkedHashMap<String, String>>() { }.getType();
+    private static final Type NAMES = new TypeReference<List<String>>() { }.getType();
+
+    static final String COLUMNS = """
+            id, tenant, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds, input,
+            input_media, outputs, error_code, error_message, created_at, started_at, finished_at, updated_at, queue,
+            labels, webhook_url, webhook_progress, max_duration_seconds, expires_at, expired_at, canceled_at,
+            retried_attempt, retried_at, retried_outputs""";
+
+    /**
+     * job-api seeds a job's row concurrently (INSERT ... ON CONFLICT DO NOTHING), so rows are created by upsert and
+     * then locked: whichever writer comes first, the fold applies to the one row. Both statements go in id order, so
+     * two folds of overlapping batches lock in the same order and cannot deadlock.
+     */
+    private static final String UPSERT = """
+            INSERT INTO jobs (id, tenant, status, created_at, updated_at)
+            SELECT id, tenant, 'queued', t, t FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, tenant, t)
+            ORDER BY id
+            ON CONFLICT (id) DO NOTHING""";
+    private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+    private static final String KNOWN = "SELECT event_id FROM job_events WHERE event_id = ANY($1)";
+    private static final String UPDATE = """
+            UPDATE jobs SET status = $2, attempt = $3, progress_percent = $4, progress_stage = $5, progress_fps = $6,
+              progress_eta_seconds = $7, input = $8, input_media = $9, outputs = $10, error_code = $11,
+              error_message = $12, created_at = $13, started_at = $14, finished_at = $15, updated_at = $16, queue = $17,
+              labels = $18, webhook_url = $19, webhook_progress = $20, max_duration_seconds = $21, expires_at = $22,
+              expired_at = $23, canceled_at = $24, retried_attempt = $25, retried_at = $26, retried_outputs = $27
+            WHERE id = $1""";
+    /** One statement for the whole batch; seq follows the fold order. */
+    private static final String HISTORY = """
+            INSERT INTO job_events (event_id, job_id, tenant, type, attempt, time, payload)
+            SELECT e, j, t, ty, a, ti, p
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::jsonb[])
+                 WITH ORDINALITY AS u(e, j, t, ty, a, ti, p, n)
+            ORDER BY n""";
+    private static final String OUTBOX = """
+            INSERT INTO webhook_deliveries (job_id, tenant, event_id, event_type, url, body, next_attempt_at,
+                                            give_up_at, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)
+            ON CONFLICT (event_id, url) DO NOTHING""";
+
+    private final Pool pool;
+    private final Duration giveUpAfter;
+
+    public ReadModelStore(Pool pool,
+            @ConfigProperty(name = "framewright.webhooks.give-up-after", defaultValue = "24h") Duration giveUpAfter) {
+        this.pool = pool;
+        this.giveUpAfter = giveUpAfter;
+    }
+
+    /** @return how many events were new (the others were folded before) */
+    public Uni<Integer> fold(List<JobEvent> batch) {
+        Map<UUID, JobEvent> unique = new LinkedHashMap<>();
+        batch.forEach(e -> unique.putIfAbsent(e.eventId(), e));
+        if (unique.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.withTransaction(conn -> fold(conn, new ArrayList<>(unique.values())));
+    }
+
+    private Uni<Integer> fold(SqlConnection conn, List<JobEvent> events) {
+        Map<UUID, List<JobEvent>> byJob = new LinkedHashMap<>();
+        Map<UUID, JobEvent> earliest = new LinkedHashMap<>();
+        for (JobEvent e : events) {
+            byJob.computeIfAbsent(e.jobId(), id -> new ArrayList<>()).add(e);
+            earliest.merge(e.jobId(), e, (a, b) -> b.time().isBefore(a.time()) ? b : a);
+        }
+        UUID[] jobIds = byJob.keySet().toArray(UUID[]::new);
+        Tuple upsert = Tuple.tuple()
+                .addValue(jobIds)
+                .addValue(earliest.values().stream().map(JobEvent::tenant).toArray(String[]::new))
+                .addValue(earliest.values().stream().map(e -> utc(e.time())).toArray(OffsetDateTime[]::new));
+        UUID[] eventIds = events.stream().map(JobEvent::eventId).toArray(UUID[]::new);
+        return conn.preparedQuery(UPSERT).execute(upsert)
+                .chain(() -> conn.preparedQuery(LOCK).execute(Tuple.of(jobIds)))
+                .chain(locked -> {
+                    Map<UUID, JobRow> rows = new HashMap<>();
+                    locked.forEach(r -> rows.put(r.getUUID("id"), read(r)));
+                    return conn.preparedQuery(KNOWN).execute(Tuple.of(eventIds)).chain(known -> {
+                        Set<UUID> seen = new HashSet<>();
+                        known.forEach(r -> seen.add(r.getUUID("event_id")));
+                        return write(conn, apply(byJob, rows, seen));
+                    });
+                });
+    }
+
+    /** What one batch changes, folded in memory while the rows are locked. */
+    private record Changes(List<JobRow> rows, List<JobEvent> history, List<Tuple> deliveries) {
+    }
+
+    private Changes apply(Map<UUID, List<JobEvent>> byJob, Map<UUID, JobRow> rows, Set<UUID> seen) {
+        Instant now = Instant.now();
+        List<JobRow> changed = new ArrayList<>();
+        List<JobEvent> history = new ArrayList<>();
+        List<Tuple> deliveries = new ArrayList<>();
+        byJob.forEach((jobId, jobEvents) -> {
+            JobRow row = rows.get(jobId);
+            boolean touched = false;
+            for (JobEvent e : jobEvents) {
+                if (seen.contains(e.eventId())) {
+                    continue;
+                }
+                touched = true;
+                history.add(e);
+                Folded folded = JobFold.apply(row, e);
+                boolean notify = folded.kind() == Folded.Notify.TERMINAL
+                        || (folded.kind() == Folded.Notify.PROGRESS && row.webhookProgress);
+                if (notify && row.webhookUrl != null) {
+                    JsonObject body = WebhookBody.of(row, e, now);
+                    deliveries.add(Tuple.tuple().addValue(row.id).addValue(row.tenant).addValue(e.eventId())
+                            .addValue(e.type()).addValue(row.webhookUrl).addValue(body).addValue(utc(now))
+                            .addValue(utc(now.plus(giveUpAfter))));
+                }
+            }
+            if (touched) {
+                changed.add(row);
+            }
+        });
+        return new Changes(changed, history, deliveries);
+    }
+
+    private Uni<Integer> write(SqlConnection conn, Changes changes) {
+        if (changes.history().isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Tuple> updates = changes.rows().stream().map(ReadModelStore::bind).toList();
+        List<JobEvent> h = changes.history();
+        Tuple history = Tuple.tuple()
+                .addValue(h.stream().map(JobEvent::eventId).toArray(UUID[]::new))
+                .addValue(h.stream().map(JobEvent::jobId).toArray(UUID[]::new))
+                .addValue(h.stream().map(JobEvent::tenant).toArray(String[]::new))
+                .addValue(h.stream().map(JobEvent::type).toArray(String[]::new))
+                .addValue(h.stream().map(JobEvent::attempt).toArray(Integer[]::new))
+                .addValue(h.stream().map(e -> utc(e.time())).toArray(OffsetDateTime[]::new))
+                .addValue(h.stream().map(JsonValues::toJsonObject).toArray(JsonObject[]::new));
+        Uni<?> written = conn.preparedQuery(UPDATE).executeBatch(updates)
+                .chain(() -> conn.preparedQuery(HISTORY).execute(history));
+        if (!changes.deliveries().isEmpty()) {
+            written = written.chain(() -> conn.preparedQuery(OUTBOX).executeBatch(changes.deliveries()));
+        }
+        return written.replaceWith(h.size());
+    }
+
+    static JobRow read(Row r) {
+        JobRow row = new JobRow();
+        row.id = r.getUUID("id");
+        row.tenant = r.getString("tenant");
+        row.status = r.getString("status");
+        row.attempt = r.getInteger("attempt");
+        row.progressPercent = r.getDouble("progress_percent");
+        row.progressStage = r.getString("progress_stage");
+        row.progressFps = r.getDouble("progress_fps");
+        row.progressEtaSeconds = r.getDouble("progress_eta_seconds");
+        row.input = JsonValues.fromJson(json(r, "input"), InputObject.class);
+        row.inputMedia = JsonValues.fromJson(json(r, "input_media"), MediaInfo.class);
+        List<OutputState> outputs = JsonValues.fromJson(json(r, "outputs"), OUTPUTS);
+        row.outputs = outputs == null ? new ArrayList<>() : new ArrayList<>(outputs);
+        row.errorCode = r.getString("error_code");
+        row.errorMessage = r.getString("error_message");
+        row.createdAt = instant(r, "created_at");
+        row.startedAt = instant(r, "started_at");
+        row.finishedAt = instant(r, "finished_at");
+        row.updatedAt = instant(r, "updated_at");
+        row.queue = r.getString("queue");
+        Map<String, String> labels = JsonValues.fromJson(json(r, "labels"), LABELS);
+        row.labels = labels == null ? new LinkedHashMap<>() : labels;
+        row.webhookUrl = r.getString("webhook_url");
+        row.webhookProgress = Boolean.TRUE.equals(r.getBoolean("webhook_progress"));
+        row.maxDurationSeconds = r.getInteger("max_duration_seconds");
+        row.expiresAt = instant(r, "expires_at");
+        row.expiredAt = instant(r, "expired_at");
+        row.canceledAt = instant(r, "canceled_at");
+        row.retriedAttempt = r.getInteger("retried_attempt");
+        row.retriedAt = instant(r, "retried_at");
+        row.retriedOutputs = JsonValues.fromJson(json(r, "retried_outputs"), NAMES);
+        return row;
+    }
+
+    private static Tuple bind(JobRow row) {
+        return Tuple.tuple()
+                .addValue(row.id)
+                .addValue(row.status)
+                .addValue(row.attempt)
+                .addValue(row.progressPercent)
+                .addValue(row.progressStage)
+                .addValue(row.progressFps)
+                .addValue(row.progressEtaSeconds)
+                .addValue(JsonValues.toJson(row.input))
+                .addValue(JsonValues.toJson(row.inputMedia))
+                .addValue(JsonValues.toJson(row.outputs))
+                .addValue(row.errorCode)
+                .addValue(row.errorMessage)
+                .addValue(utc(row.createdAt))
+                .addValue(utc(row.startedAt))
+                .addValue(utc(row.finishedAt))
+                .addValue(utc(row.updatedAt))
+                .addValue(row.queue)
+                .addValue(JsonValues.toJson(row.labels))
+                .addValue(row.webhookUrl)
+                .addValue(row.webhookProgress)
+                .addValue(row.maxDurationSeconds)
+                .addValue(utc(row.expiresAt))
+                .addValue(utc(row.expiredAt))
+                .addValue(utc(row.canceledAt))
+                .addValue(row.retriedAttempt)
+                .addValue(utc(row.retriedAt))
+                .addValue(JsonValues.toJson(row.retriedOutputs));
+    }
+
+    /** A jsonb column as JsonObject/JsonArray; SQL NULL and JSON null both read as null. */
+    private static Object json(Row r, String column) {
+        Object value = r.getValue(column);
+        return value instanceof JsonObject || value instanceof JsonArray ? value : null;
+    }
+
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}
