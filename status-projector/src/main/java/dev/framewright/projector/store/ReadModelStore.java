@@ -62,13 +62,31 @@ public class ReadModelStore {
             ON CONFLICT (id) DO NOTHING""";
     private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE";
     private static final String KNOWN = "SELECT event_id FROM job_events WHERE event_id = ANY($1)";
+    /**
+     * Every changed row in one statement (a batch touches hundreds of jobs; one UPDATE each would cost a statement
+     * round in PostgreSQL per row). jsonb arrays carry JSON null for SQL NULL, hence the NULLIFs.
+     */
     private static final String UPDATE = """
-            UPDATE jobs SET status = $2, attempt = $3, progress_percent = $4, progress_stage = $5, progress_fps = $6,
-              progress_eta_seconds = $7, input = $8, input_media = $9, outputs = $10, error_code = $11,
-              error_message = $12, created_at = $13, started_at = $14, finished_at = $15, updated_at = $16, queue = $17,
-              labels = $18, webhook_url = $19, webhook_progress = $20, max_duration_seconds = $21, expires_at = $22,
-              expired_at = $23, canceled_at = $24, retried_attempt = $25, retried_at = $26, retried_outputs = $27
-            WHERE id = $1""";
+            UPDATE jobs j SET status = u.status, attempt = u.attempt, progress_percent = u.progress_percent,
+              progress_stage = u.progress_stage, progress_fps = u.progress_fps,
+              progress_eta_seconds = u.progress_eta_seconds, input = NULLIF(u.input, 'null'),
+              input_media = NULLIF(u.input_media, 'null'), outputs = u.outputs, error_code = u.error_code,
+              error_message = u.error_message, created_at = u.created_at, started_at = u.started_at,
+              finished_at = u.finished_at, updated_at = u.updated_at, queue = u.queue, labels = u.labels,
+              webhook_url = u.webhook_url, webhook_progress = u.webhook_progress,
+              max_duration_seconds = u.max_duration_seconds, expires_at = u.expires_at, expired_at = u.expired_at,
+              canceled_at = u.canceled_at, retried_attempt = u.retried_attempt, retried_at = u.retried_at,
+              retried_outputs = NULLIF(u.retried_outputs, 'null')
+            FROM unnest($1::uuid[], $2::text[], $3::int[], $4::float8[], $5::text[], $6::float8[], $7::float8[],
+                        $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[],
+                        $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::jsonb[],
+                        $19::text[], $20::bool[], $21::int[], $22::timestamptz[], $23::timestamptz[],
+                        $24::timestamptz[], $25::int[], $26::timestamptz[], $27::jsonb[])
+                 AS u(id, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds,
+                      input, input_media, outputs, error_code, error_message, created_at, started_at, finished_at,
+                      updated_at, queue, labels, webhook_url, webhook_progress, max_duration_seconds, expires_at,
+                      expired_at, canceled_at, retried_attempt, retried_at, retried_outputs)
+            WHERE j.id = u.id""";
     /** One statement for the whole batch; seq follows the fold order. */
     private static final String HISTORY = """
             INSERT INTO job_events (event_id, job_id, tenant, type, attempt, time, payload)
@@ -166,7 +184,7 @@ public class ReadModelStore {
         if (changes.history().isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<Tuple> updates = changes.rows().stream().map(ReadModelStore::bind).toList();
+        Tuple updates = bind(changes.rows());
         List<JobEvent> h = changes.history();
         Tuple history = Tuple.tuple()
                 .addValue(h.stream().map(JobEvent::eventId).toArray(UUID[]::new))
@@ -176,7 +194,7 @@ public class ReadModelStore {
                 .addValue(h.stream().map(JobEvent::attempt).toArray(Integer[]::new))
                 .addValue(h.stream().map(e -> utc(e.time())).toArray(OffsetDateTime[]::new))
                 .addValue(h.stream().map(JsonValues::toJsonObject).toArray(JsonObject[]::new));
-        Uni<?> written = conn.preparedQuery(UPDATE).executeBatch(updates)
+        Uni<?> written = conn.preparedQuery(UPDATE).execute(updates)
                 .chain(() -> conn.preparedQuery(HISTORY).execute(history));
         if (!changes.deliveries().isEmpty()) {
             written = written.chain(() -> conn.preparedQuery(OUTBOX).executeBatch(changes.deliveries()));
@@ -219,35 +237,41 @@ public class ReadModelStore {
         return row;
     }
 
-    private static Tuple bind(JobRow row) {
+    /** The rows as the UPDATE's 27 column arrays. */
+    private static Tuple bind(List<JobRow> rows) {
         return Tuple.tuple()
-                .addValue(row.id)
-                .addValue(row.status)
-                .addValue(row.attempt)
-                .addValue(row.progressPercent)
-                .addValue(row.progressStage)
-                .addValue(row.progressFps)
-                .addValue(row.progressEtaSeconds)
-                .addValue(JsonValues.toJson(row.input))
-                .addValue(JsonValues.toJson(row.inputMedia))
-                .addValue(JsonValues.toJson(row.outputs))
-                .addValue(row.errorCode)
-                .addValue(row.errorMessage)
-                .addValue(utc(row.createdAt))
-                .addValue(utc(row.startedAt))
-                .addValue(utc(row.finishedAt))
-                .addValue(utc(row.updatedAt))
-                .addValue(row.queue)
-                .addValue(JsonValues.toJson(row.labels))
-                .addValue(row.webhookUrl)
-                .addValue(row.webhookProgress)
-                .addValue(row.maxDurationSeconds)
-                .addValue(utc(row.expiresAt))
-                .addValue(utc(row.expiredAt))
-                .addValue(utc(row.canceledAt))
-                .addValue(row.retriedAttempt)
-                .addValue(utc(row.retriedAt))
-                .addValue(JsonValues.toJson(row.retriedOutputs));
+                .addValue(column(rows, r -> r.id, UUID[]::new))
+                .addValue(column(rows, r -> r.status, String[]::new))
+                .addValue(column(rows, r -> r.attempt, Integer[]::new))
+                .addValue(column(rows, r -> r.progressPercent, Double[]::new))
+                .addValue(column(rows, r -> r.progressStage, String[]::new))
+                .addValue(column(rows, r -> r.progressFps, Double[]::new))
+                .addValue(column(rows, r -> r.progressEtaSeconds, Double[]::new))
+                .addValue(column(rows, r -> (JsonObject) JsonValues.toJson(r.input), JsonObject[]::new))
+                .addValue(column(rows, r -> (JsonObject) JsonValues.toJson(r.inputMedia), JsonObject[]::new))
+                .addValue(column(rows, r -> (JsonArray) JsonValues.toJson(r.outputs), JsonArray[]::new))
+                .addValue(column(rows, r -> r.errorCode, String[]::new))
+                .addValue(column(rows, r -> r.errorMessage, String[]::new))
+                .addValue(column(rows, r -> utc(r.createdAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> utc(r.startedAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> utc(r.finishedAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> utc(r.updatedAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> r.queue, String[]::new))
+                .addValue(column(rows, r -> (JsonObject) JsonValues.toJson(r.labels), JsonObject[]::new))
+                .addValue(column(rows, r -> r.webhookUrl, String[]::new))
+                .addValue(column(rows, r -> r.webhookProgress, Boolean[]::new))
+                .addValue(column(rows, r -> r.maxDurationSeconds, Integer[]::new))
+                .addValue(column(rows, r -> utc(r.expiresAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> utc(r.expiredAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> utc(r.canceledAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> r.retriedAttempt, Integer[]::new))
+                .addValue(column(rows, r -> utc(r.retriedAt), OffsetDateTime[]::new))
+                .addValue(column(rows, r -> (JsonArray) JsonValues.toJson(r.retriedOutputs), JsonArray[]::new));
+    }
+
+    private static <T> T[] column(List<JobRow> rows, java.util.function.Function<JobRow, T> value,
+            java.util.function.IntFunction<T[]> array) {
+        return rows.stream().map(value).toArray(array);
     }
 
     /** A jsonb column as JsonObject/JsonArray; SQL NULL and JSON null both read as null. */

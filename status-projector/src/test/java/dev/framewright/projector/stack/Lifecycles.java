@@ -13,6 +13,7 @@ import dev.framewright.events.OutputType;
 import dev.framewright.events.VideoOutput;
 import dev.framewright.events.Webhook;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +22,7 @@ import java.util.UUID;
 public record Lifecycles(UUID jobId, String tenant, Instant t0) {
 
     public static Lifecycles newJob() {
-        return new Lifecycles(UUID.randomUUID(), "acme", Instant.now().minusSeconds(60));
+        return new Lifecycles(UUID.randomUUID(), "acme", Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MICROS));
     }
 
     public JobRequested requested(String queue, Webhook webhook) {
