@@ -6,6 +6,7 @@ import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobProgress;
 import dev.framewright.events.Topics;
+import dev.framewright.events.Webhook;
 import dev.framewright.projector.stack.Lifecycles;
 import dev.framewright.projector.stack.ProjectorStackResource;
 import dev.framewright.projector.stack.StackTestSupport;
@@ -33,7 +34,8 @@ class ProjectorKafkaTest extends StackTestSupport {
         String queue = "gpu-" + Long.toHexString(System.nanoTime());
         Lifecycles job = Lifecycles.newJob();
         JobCompleted completed = job.completed(1, 9);
-        send(Topics.requests(queue), job.requested(queue, null));
+        // Nothing listens there: the notification stays queued, which is all this test looks at.
+        send(Topics.requests(queue), job.requested(queue, new Webhook("http://127.0.0.1:9/hook", false)));
         send(Topics.JOB_LIFECYCLE, job.started(1, 1), job.progress(1, 2, 40), completed);
 
         // The queue's topic did not exist when the projector subscribed: the pattern picks it up within the
@@ -41,6 +43,12 @@ class ProjectorKafkaTest extends StackTestSupport {
         await("the job to succeed", Duration.ofSeconds(60), () -> "succeeded".equals(status(job.jobId())));
         await("the request on the queue's topic", Duration.ofSeconds(60), () -> queue.equals(
                 one("SELECT queue FROM jobs WHERE id = $1", job.jobId()).getString(0)));
+
+        // The webhook became known after the terminal event: it still hears of it, once.
+        await("the notification", Duration.ofSeconds(30), () -> count(
+                "SELECT count(*) FROM webhook_deliveries WHERE job_id = $1 AND event_id = $2", job.jobId(),
+                completed.eventId()) == 1);
+        assertThat(count("SELECT count(*) FROM webhook_deliveries WHERE job_id = $1", job.jobId())).isEqualTo(1);
 
         Row row = one("SELECT * FROM jobs WHERE id = $1", job.jobId());
         assertThat(row.getString("queue")).isEqualTo(queue);

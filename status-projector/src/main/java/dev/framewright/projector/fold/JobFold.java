@@ -75,6 +75,7 @@ public final class JobFold {
     }
 
     private static Folded requested(JobRow row, JobRequested e) {
+        boolean hadWebhook = row.webhookUrl != null;
         requestFields(row, e);
         if (e.time().isBefore(row.createdAt)) {
             row.createdAt = e.time();
@@ -87,7 +88,8 @@ public final class JobFold {
         }
         merged.addAll(byName.values());
         row.outputs = merged;
-        return Folded.NOTHING;
+        return !hadWebhook && row.webhookUrl != null && row.jobStatus().isTerminal() ? Folded.EARLIER_TERMINAL
+                : Folded.NOTHING;
     }
 
     /** An output the request names that no event mentioned yet: it is wherever the job is. */

@@ -1,7 +1,9 @@
 package dev.framewright.projector.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.framewright.events.EventType;
 import dev.framewright.events.InputObject;
+import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.projector.fold.Folded;
@@ -146,17 +148,28 @@ public class ReadModelStore {
     }
 
     /** What one batch changes, folded in memory while the rows are locked. */
-    private record Changes(List<JobRow> rows, List<JobEvent> history, List<Tuple> deliveries) {
+    private record Changes(List<JobRow> rows, List<JobEvent> history, List<Tuple> deliveries,
+            List<JobRow> needTerminal) {
     }
+
+    /** The latest terminal event of each job, for a webhook that was learned of after it. */
+    private static final String LATEST_TERMINAL = """
+            SELECT DISTINCT ON (job_id) job_id, type, payload FROM job_events
+            WHERE job_id = ANY($1) AND type = ANY($2)
+            ORDER BY job_id, seq DESC""";
+    private static final String[] TERMINAL_TYPES = {EventType.COMPLETED.ceType(), EventType.FAILED.ceType(),
+            EventType.CANCELED.ceType()};
 
     private Changes apply(Map<UUID, List<JobEvent>> byJob, Map<UUID, JobRow> rows, Set<UUID> seen) {
         Instant now = Instant.now();
         List<JobRow> changed = new ArrayList<>();
         List<JobEvent> history = new ArrayList<>();
         List<Tuple> deliveries = new ArrayList<>();
+        List<JobRow> needTerminal = new ArrayList<>();
         byJob.forEach((jobId, jobEvents) -> {
             JobRow row = rows.get(jobId);
             boolean touched = false;
+            JobEvent terminal = null;
             for (JobEvent e : jobEvents) {
                 if (seen.contains(e.eventId())) {
                     continue;
@@ -164,20 +177,54 @@ public class ReadModelStore {
                 touched = true;
                 history.add(e);
                 Folded folded = JobFold.apply(row, e);
+                if (folded.kind() == Folded.Notify.TERMINAL) {
+                    terminal = e;
+                }
+                if (folded.kind() == Folded.Notify.EARLIER_TERMINAL) {
+                    if (terminal != null) {
+                        deliveries.add(delivery(row, terminal, now));
+                    } else {
+                        needTerminal.add(row);
+                    }
+                }
                 boolean notify = folded.kind() == Folded.Notify.TERMINAL
                         || (folded.kind() == Folded.Notify.PROGRESS && row.webhookProgress);
                 if (notify && row.webhookUrl != null) {
-                    JsonObject body = WebhookBody.of(row, e, now);
-                    deliveries.add(Tuple.tuple().addValue(row.id).addValue(row.tenant).addValue(e.eventId())
-                            .addValue(e.type()).addValue(row.webhookUrl).addValue(body).addValue(utc(now))
-                            .addValue(utc(now.plus(giveUpAfter))));
+                    deliveries.add(delivery(row, e, now));
                 }
             }
             if (touched) {
                 changed.add(row);
             }
         });
-        return new Changes(changed, history, deliveries);
+        return new Changes(changed, history, deliveries, needTerminal);
+    }
+
+    private Tuple delivery(JobRow row, JobEvent e, Instant now) {
+        JsonObject body = WebhookBody.of(row, e, now);
+        return Tuple.tuple().addValue(row.id).addValue(row.tenant).addValue(e.eventId()).addValue(e.type())
+                .addValue(row.webhookUrl).addValue(body).addValue(utc(now)).addValue(utc(now.plus(giveUpAfter)));
+    }
+
+    /** Notifications of terminal events folded (in an earlier batch) before the job's webhook was known. */
+    private Uni<List<Tuple>> earlierTerminals(SqlConnection conn, List<JobRow> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Map<UUID, JobRow> byId = new HashMap<>();
+        rows.forEach(r -> byId.put(r.id, r));
+        Instant now = Instant.now();
+        return conn.preparedQuery(LATEST_TERMINAL)
+                .execute(Tuple.tuple().addValue(byId.keySet().toArray(UUID[]::new)).addValue(TERMINAL_TYPES))
+                .map(found -> {
+                    List<Tuple> deliveries = new ArrayList<>();
+                    found.forEach(r -> EventType.fromCeType(r.getString("type")).ifPresent(type -> {
+                        JobEvent event = JobEventJson.read(((JsonObject) r.getValue("payload")).toBuffer().getBytes(),
+                                type.recordClass());
+                        deliveries.add(delivery(byId.get(r.getUUID("job_id")), event, now));
+                    }));
+                    return deliveries;
+                });
     }
 
     private Uni<Integer> write(SqlConnection conn, Changes changes) {
@@ -196,9 +243,12 @@ public class ReadModelStore {
                 .addValue(h.stream().map(JsonValues::toJsonObject).toArray(JsonObject[]::new));
         Uni<?> written = conn.preparedQuery(UPDATE).execute(updates)
                 .chain(() -> conn.preparedQuery(HISTORY).execute(history));
-        if (!changes.deliveries().isEmpty()) {
-            written = written.chain(() -> conn.preparedQuery(OUTBOX).executeBatch(changes.deliveries()));
-        }
+        written = written.chain(() -> earlierTerminals(conn, changes.needTerminal())).chain(earlier -> {
+            List<Tuple> deliveries = new ArrayList<>(changes.deliveries());
+            deliveries.addAll(earlier);
+            return deliveries.isEmpty() ? Uni.createFrom().voidItem()
+                    : conn.preparedQuery(OUTBOX).executeBatch(deliveries).replaceWithVoid();
+        });
         return written.replaceWith(h.size());
     }
 

@@ -345,6 +345,15 @@ class JobFoldTest {
                 tuple(Folded.Notify.NONE, 0));
     }
 
+    @Test
+    void aWebhookLearnedOfAfterTheTerminalEventHearsOfIt() {
+        JobRow row = fold(started(1, 1), completed(1, 2));
+
+        assertThat(JobFold.apply(row, requested).kind()).isEqualTo(Folded.Notify.EARLIER_TERMINAL);
+        assertThat(JobFold.apply(row, requested).kind()).isEqualTo(Folded.Notify.NONE);
+        assertThat(JobFold.apply(fold(requested), started(1, 1)).kind()).isEqualTo(Folded.Notify.NONE);
+    }
+
     // --- helpers ---
 
     /** Every column the read model compares (all but updated_at, which only orders). */
