@@ -6,26 +6,68 @@ import dev.framewright.events.OutputSpec;
 import java.util.List;
 
 /**
- * One output as the read model shows it. Stored in {@code jobs.outputs} (jsonb); job-api reads the same shape.
+ * One output as the read model shows it, an element of {@code jobs.outputs} (jsonb, written with the contract's
+ * mapper, so camelCase). job-api reads the same shape.
+ *
+ * @param type     the {@link dev.framewright.events.OutputType} wire name; null until the request is folded
+ * @param status   a {@link JobStatus} wire name
+ * @param spec     what was requested, as the contract writes it; null until the request is folded
+ * @param progress 0 to 100 in the current attempt
+ * @param files    what it produced; empty until it succeeded
+ * @param error    why it failed; null otherwise
  */
-public record OutputState(String name, String type, String status, Integer width, Integer height, Double atSeconds,
-        List<OutputFile> files, MediaInfo media) {
+public record OutputState(String name, String type, String status, OutputSpec spec, double progress,
+        List<OutputFile> files, MediaInfo media, Error error) {
 
-    public static OutputState queued(OutputSpec spec) {
-        return new OutputState(spec.name(), spec.type().wireName(), JobStatus.QUEUED.wireName(), spec.width(),
-                spec.height(), spec.atSeconds(), List.of(), null);
+    /** A failure of one output, {@code code} a {@link dev.framewright.events.FailureCode} wire name. */
+    public record Error(String code, String message) {
     }
 
-    public OutputState withStatus(JobStatus status) {
-        return new OutputState(name, type, status.wireName(), width, height, atSeconds, files, media);
+    public OutputState {
+        files = files == null ? List.of() : List.copyOf(files);
     }
 
-    public OutputState succeeded(List<OutputFile> producedFiles, MediaInfo producedMedia) {
-        return new OutputState(name, type, JobStatus.SUCCEEDED.wireName(), width, height, atSeconds,
-                List.copyOf(producedFiles), producedMedia);
+    static OutputState of(OutputSpec spec, JobStatus status) {
+        return new OutputState(spec.name(), spec.type().wireName(), status.wireName(), spec, 0, List.of(), null, null);
+    }
+
+    /** An output the row learns of from a lifecycle event before the request that describes it. */
+    static OutputState unknown(String name, String type, JobStatus status) {
+        return new OutputState(name, type, status.wireName(), null, 0, List.of(), null, null);
+    }
+
+    OutputState withSpec(OutputSpec newSpec) {
+        return new OutputState(name, newSpec.type().wireName(), status, newSpec, progress, files, media, error);
+    }
+
+    OutputState withStatus(JobStatus newStatus) {
+        return new OutputState(name, type, newStatus.wireName(), spec, progress, files, media, error);
+    }
+
+    OutputState withProgress(double newProgress) {
+        return new OutputState(name, type, status, spec, newProgress, files, media, error);
+    }
+
+    OutputState requeued(OutputSpec newSpec) {
+        return new OutputState(name, newSpec.type().wireName(), JobStatus.QUEUED.wireName(), newSpec, 0, List.of(),
+                null, null);
+    }
+
+    OutputState succeeded(String resultType, List<OutputFile> producedFiles, MediaInfo producedMedia) {
+        return new OutputState(name, type != null ? type : resultType, JobStatus.SUCCEEDED.wireName(), spec, 100,
+                producedFiles, producedMedia, null);
+    }
+
+    OutputState failed(String resultType, String code, String message) {
+        return new OutputState(name, type != null ? type : resultType, JobStatus.FAILED.wireName(), spec, progress,
+                List.of(), null, new Error(code, message));
+    }
+
+    public JobStatus jobStatus() {
+        return JobStatus.fromWire(status);
     }
 
     public boolean isTerminal() {
-        return JobStatus.fromWire(status).isTerminal();
+        return jobStatus().isTerminal();
     }
 }
