@@ -38,7 +38,9 @@ final class RunningSystem {
                 system = Framewright.start(root, StackConfig.ephemeral(work.resolve("data")), new Framewright.Options(
                         freePort(), freePort(), List.of(freePort()), work.resolve("logs"), false, Map.of(
                                 "FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS",
-                                "default:" + Framewright.DEV_API_KEY + "," + OTHER_TENANT + ":" + OTHER_TENANT_KEY)));
+                                "default:" + Framewright.DEV_API_KEY + "," + OTHER_TENANT + ":" + OTHER_TENANT_KEY,
+                                // Webhook retries a test can wait for.
+                                "FRAMEWRIGHT_WEBHOOKS_BACKOFF_BASE", "1s")));
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start the system; see system-tests/target/system/logs", e);
             }
