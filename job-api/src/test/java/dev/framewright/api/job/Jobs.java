@@ -19,7 +19,12 @@ final class Jobs {
 
     static UUID insert(String tenant, String status, String queue, Map<String, String> labels, int attempt,
             Instant createdAt, List<StoredOutput> outputs, Instant expiresAt, Instant expiredAt, String webhookUrl) {
-        UUID id = UUID.randomUUID();
+        return insert(UUID.randomUUID(), tenant, status, queue, labels, attempt, createdAt, outputs, expiresAt,
+                expiredAt, webhookUrl);
+    }
+
+    static UUID insert(UUID id, String tenant, String status, String queue, Map<String, String> labels, int attempt,
+            Instant createdAt, List<StoredOutput> outputs, Instant expiresAt, Instant expiredAt, String webhookUrl) {
         InputObject input = new InputObject("uploads/" + tenant + "/" + UUID.randomUUID(), "clip.mp4", "video/mp4", 1234);
         sql("""
                 INSERT INTO jobs (id, tenant, status, queue, labels, attempt, progress_percent, progress_stage, input,
