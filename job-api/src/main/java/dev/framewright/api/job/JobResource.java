@@ -84,9 +84,15 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a job for an input uploaded through POST /v1/uploads")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobSpec.class)))
-    public Response submitUploaded(String body, @RestHeader("Idempotency-Key") String idempotencyKey, UriInfo uri) {
+    public Response submitUploaded(java.io.InputStream body, @RestHeader("Idempotency-Key") String idempotencyKey,
+            UriInfo uri) throws IOException {
         checkKey(idempotencyKey);
-        JobSpec parsed = specParser.parse(body, true);
+        // Read no more than a spec may be: a huge JSON body is refused without buffering it.
+        byte[] bytes = body.readNBytes(JobSpec.MAX_BYTES + 1);
+        if (bytes.length > JobSpec.MAX_BYTES) {
+            throw ApiException.invalidField("spec", "is more than " + JobSpec.MAX_BYTES + " bytes; at most " + JobSpec.MAX_BYTES);
+        }
+        JobSpec parsed = specParser.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), true);
         return accepted(submissions.submitUploaded(caller.tenant(), parsed, idempotencyKey), uri);
     }
 

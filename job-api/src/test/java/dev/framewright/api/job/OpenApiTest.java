@@ -19,7 +19,9 @@ class OpenApiTest {
                 .body(containsString("\"/v1/jobs/{id}/outputs/{name}/{path}\""))
                 .body(containsString("\"/v1/uploads\""))
                 .body(containsString("\"/v1/jobs/{id}/webhook/redeliver\""))
-                .body(containsString("max_duration_seconds"));
+                .body(containsString("\"max_duration_seconds\""))
+                .body(containsString("\"next_cursor\""))
+                .body(org.hamcrest.Matchers.not(containsString("\"maxDurationSeconds\"")));
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 }

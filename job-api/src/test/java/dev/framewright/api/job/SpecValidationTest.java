@@ -86,6 +86,8 @@ class SpecValidationTest {
         invalid("{" + UPLOAD + ", \"outputs\": [" + outputs + "]}", "outputs", "1 to 32 outputs");
         invalid("{" + UPLOAD + ", \"labels\": {\"k\": \"" + "x".repeat(70_000) + "\"}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}",
                 "spec", "at most 65536");
+        // Larger than a spec may be at all: refused without reading it whole.
+        invalid("{" + UPLOAD + ", \"labels\": {\"k\": \"" + "x".repeat(5_000_000) + "\"}}", "spec", "at most 65536");
     }
 
     @Test
@@ -101,6 +103,19 @@ class SpecValidationTest {
                 .statusCode(400).body("code", equalTo("unknown_queue")).body("detail", containsString("[default, express]"));
         submit("{" + UPLOAD + ", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
                 .statusCode(400).body("code", equalTo("upload_missing"));
+    }
+
+    @Test
+    void multipartSpecsMayBeLargerThanAFormField() {
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            labels.append(i == 0 ? "" : ",").append("\"label-").append(i).append("\": \"").append("v".repeat(250)).append('"');
+        }
+        String spec = "{\"labels\": {" + labels + "}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}";
+        org.assertj.core.api.Assertions.assertThat(spec.length()).isGreaterThan(8000);
+        given().multiPart("file", "clip.mp4", new byte[] {1, 2, 3}, "video/mp4")
+                .multiPart("spec", spec, "application/json")
+                .post("/v1/jobs").then().statusCode(202).body("labels.label-31", equalTo("v".repeat(250)));
     }
 
     @Test
