@@ -73,7 +73,7 @@ public class JobSpecParser {
             spec = mapper.readValue(json, JobSpec.class);
         } catch (InvalidTypeIdException e) {
             throw ApiException.invalidField(path(e) + ".type", (e.getTypeId() == null ? "is required"
-                    : "'" + e.getTypeId() + "' is not an output type") + "; one of " + outputTypes());
+                    : "'" + e.getTypeId() + "' is not an output type") + ", expected one of " + outputTypes());
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalidField(path(e), "is not a known field"
                     + (e.getKnownPropertyIds() == null ? "" : "; known: " + e.getKnownPropertyIds().stream()

@@ -33,7 +33,7 @@ class SpecValidationTest {
     @Test
     void unknownOutputType() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"hologram\"}]}", "outputs[0].type",
-                "'hologram' is not an output type; one of video, hls, thumbnails, image, audio, preview, probe");
+                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe");
     }
 
     @Test
