@@ -4,98 +4,262 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEventJson;
-import dev.framewright.events.JobRequested;
 import dev.framewright.events.MediaInfo;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import dev.framewright.events.OutputFile;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** The {@code jobs} read model (owned and migrated by status-projector), read with the reactive PostgreSQL client. */
+/**
+ * The {@code jobs} read model (owned and migrated by status-projector), read with JDBC from worker threads. Every
+ * query is scoped by tenant: another tenant's job does not exist.
+ */
 @ApplicationScoped
 public class JobReadModel {
 
     private static final TypeReference<List<StoredOutput>> OUTPUTS = new TypeReference<>() {
     };
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
+    };
     /** The stored jsonb is camelCase, written by the contract's mapper; the API's snake_case mapper is not for it. */
-    private static final ObjectMapper STORED = JobEventJson.mapper();
+    static final ObjectMapper STORED = JobEventJson.mapper();
 
-    private final Pool pool;
+    static final String COLUMNS = """
+            id, tenant, status, queue, labels::text AS labels, attempt, progress_percent, progress_stage, progress_fps,
+            progress_eta_seconds, input::text AS input, input_media::text AS input_media, outputs::text AS outputs,
+            error_code, error_message, webhook_url, webhook_progress, max_duration_seconds, created_at, started_at,
+            finished_at, expires_at, expired_at, canceled_at""";
 
-    public JobReadModel(Pool pool) {
-        this.pool = pool;
+    private final AgroalDataSource db;
+
+    public JobReadModel(AgroalDataSource db) {
+        this.db = db;
     }
 
-    public Uni<JobDocument> find(UUID id) {
-        return pool.preparedQuery("""
-                        SELECT id, status, attempt, progress_percent, progress_stage, input::text AS input,
-                               input_media::text AS input_media, outputs::text AS outputs, error_code, error_message,
-                               created_at, started_at, finished_at
-                        FROM jobs WHERE id = $1""")
-                .execute(Tuple.of(id))
-                .map(rows -> rows.iterator().hasNext() ? toDocument(rows.iterator().next()) : null);
+    /** @return the tenant's job, or null */
+    public JobRow find(String tenant, UUID id) {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ? AND tenant = ?")) {
+            s.setObject(1, id);
+            s.setString(2, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading job " + id, e);
+        }
     }
 
     /**
-     * Seeds the queued row so a GET right after the 202 finds the job. The projector folds the same
-     * {@link JobRequested} idempotently; whichever writes first wins and nothing moves backwards.
+     * Seeds the queued row so a GET right after the 202 finds the job, with everything the request said. The
+     * projector folds the same request idempotently; whichever writes first wins and nothing moves backwards.
      */
-    public Uni<Void> seed(JobRequested requested) {
-        List<StoredOutput> outputs = requested.outputs().stream().map(StoredOutput::queued).toList();
-        OffsetDateTime at = requested.time().atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery("""
-                        INSERT INTO jobs (id, tenant, status, attempt, progress_percent, progress_stage, input, outputs,
-                                          created_at, updated_at)
-                        VALUES ($1, $2, 'queued', 0, 0, 'queued', $3::jsonb, $4::jsonb, $5, $5)
-                        ON CONFLICT (id) DO NOTHING""")
-                // Bound as Vert.x JSON values: a Java String bound to jsonb would be stored as a JSON string.
-                .execute(Tuple.of(requested.jobId(), requested.tenant(), new JsonObject(write(requested.input())),
-                        new JsonArray(write(outputs)), at))
-                .replaceWithVoid();
+    public void seed(JobRow row) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO jobs (id, tenant, status, queue, labels, attempt, progress_percent, progress_stage, input,
+                                  outputs, webhook_url, webhook_progress, max_duration_seconds, expires_at,
+                                  created_at, updated_at)
+                VALUES (?, ?, 'queued', ?, ?::jsonb, 0, 0, 'queued', ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING""")) {
+            s.setObject(1, row.id());
+            s.setString(2, row.tenant());
+            s.setString(3, row.queue());
+            s.setString(4, write(row.labels()));
+            s.setString(5, write(row.input()));
+            s.setString(6, write(row.outputs()));
+            s.setString(7, row.webhookUrl());
+            s.setBoolean(8, row.webhookProgress());
+            s.setObject(9, row.maxDurationSeconds());
+            s.setTimestamp(10, row.expiresAt() == null ? null : Timestamp.from(row.expiresAt()));
+            s.setTimestamp(11, Timestamp.from(row.createdAt()));
+            s.setTimestamp(12, Timestamp.from(row.createdAt()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Seeding job " + row.id(), e);
+        }
     }
 
-    private static JobDocument toDocument(Row row) {
-        UUID id = row.getUUID("id");
-        String status = row.getString("status");
-        InputObject input = read(row.getString("input"), InputObject.class);
-        MediaInfo inputMedia = read(row.getString("input_media"), MediaInfo.class);
-        List<StoredOutput> outputs = read(row.getString("outputs"), OUTPUTS);
-        String errorCode = row.getString("error_code");
-        return new JobDocument(id, status,
-                new JobDocument.Progress(row.getDouble("progress_percent"), row.getString("progress_stage")),
-                row.getInteger("attempt"),
-                instant(row, "created_at"), instant(row, "started_at"), instant(row, "finished_at"),
+    /** One page of a listing, newest first; see {@link JobQuery}. */
+    public List<JobRow> list(String tenant, JobQuery query, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE tenant = ?");
+        List<Object> params = new ArrayList<>();
+        params.add(tenant);
+        if (query.status() != null) {
+            sql.append(" AND status = ?");
+            params.add(query.status());
+        }
+        if (query.queue() != null) {
+            sql.append(" AND queue = ?");
+            params.add(query.queue());
+        }
+        if (!query.labels().isEmpty()) {
+            sql.append(" AND labels @> ?::jsonb");
+            params.add(write(query.labels()));
+        }
+        if (query.createdAfter() != null) {
+            sql.append(" AND created_at > ?");
+            params.add(Timestamp.from(query.createdAfter()));
+        }
+        if (query.createdBefore() != null) {
+            sql.append(" AND created_at < ?");
+            params.add(Timestamp.from(query.createdBefore()));
+        }
+        if (query.after() != null) {
+            // Keyset: strictly after the last row of the previous page in (created_at, id) order, so rows inserted
+            // meanwhile (all newer) neither shift the page nor repeat.
+            sql.append(" AND (created_at, id) < (?, ?)");
+            params.add(Timestamp.from(query.after().createdAt()));
+            params.add(query.after().id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(limit);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < params.size(); i++) {
+                s.setObject(i + 1, params.get(i));
+            }
+            List<JobRow> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Listing jobs", e);
+        }
+    }
+
+    /** The job's webhook deliveries with their attempts, oldest first. */
+    public List<JobDocument.Delivery> deliveries(String tenant, UUID jobId) {
+        Map<Long, JobDocument.Delivery> deliveries = new LinkedHashMap<>();
+        Map<Long, List<JobDocument.Attempt>> attempts = new LinkedHashMap<>();
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT id, event_type, url, status, attempts, last_status, last_error, created_at, next_attempt_at,
+                           delivered_at
+                    FROM webhook_deliveries WHERE job_id = ? AND tenant = ? ORDER BY id""")) {
+                s.setObject(1, jobId);
+                s.setString(2, tenant);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        long id = rs.getLong("id");
+                        List<JobDocument.Attempt> history = new ArrayList<>();
+                        attempts.put(id, history);
+                        deliveries.put(id, new JobDocument.Delivery(id, rs.getString("event_type"), rs.getString("url"),
+                                rs.getString("status"), rs.getInt("attempts"), (Integer) rs.getObject("last_status"),
+                                rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "next_attempt_at"),
+                                instant(rs, "delivered_at"), history));
+                    }
+                }
+            }
+            if (!deliveries.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("""
+                        SELECT a.delivery_id, a.attempt, a.at, a.status, a.error, a.duration_ms
+                        FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+                        WHERE d.job_id = ? AND d.tenant = ? ORDER BY a.delivery_id, a.attempt""")) {
+                    s.setObject(1, jobId);
+                    s.setString(2, tenant);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            attempts.get(rs.getLong("delivery_id")).add(new JobDocument.Attempt(rs.getInt("attempt"),
+                                    instant(rs, "at"), (Integer) rs.getObject("status"), rs.getString("error"),
+                                    rs.getInt("duration_ms")));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading webhook deliveries of job " + jobId, e);
+        }
+        return List.copyOf(deliveries.values());
+    }
+
+    /**
+     * Puts the job's latest webhook delivery back in the dispatcher's queue, with a fresh day to succeed in.
+     *
+     * @return the delivery's id, or null when the job has none
+     */
+    public Long redeliver(String tenant, UUID jobId) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(),
+                                              give_up_at = now() + interval '24 hours'
+                WHERE id = (SELECT max(id) FROM webhook_deliveries WHERE job_id = ? AND tenant = ?)
+                RETURNING id""")) {
+            s.setObject(1, jobId);
+            s.setString(2, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Redelivering the webhook of job " + jobId, e);
+        }
+    }
+
+    static JobRow row(ResultSet rs) throws SQLException {
+        Map<String, String> labels = read(rs.getString("labels"), LABELS);
+        List<StoredOutput> outputs = read(rs.getString("outputs"), OUTPUTS);
+        return new JobRow(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("status"),
+                rs.getString("queue"), labels == null ? Map.of() : labels, rs.getInt("attempt"),
+                rs.getDouble("progress_percent"), rs.getString("progress_stage"),
+                (Double) rs.getObject("progress_fps"), (Double) rs.getObject("progress_eta_seconds"),
+                read(rs.getString("input"), InputObject.class), read(rs.getString("input_media"), MediaInfo.class),
+                outputs == null ? List.of() : outputs, rs.getString("error_code"), rs.getString("error_message"),
+                rs.getString("webhook_url"), rs.getBoolean("webhook_progress"),
+                (Integer) rs.getObject("max_duration_seconds"), instant(rs, "created_at"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), instant(rs, "expires_at"), instant(rs, "expired_at"),
+                instant(rs, "canceled_at"));
+    }
+
+    /** The job as clients see it; deliveries null on listings. */
+    static JobDocument document(JobRow row, List<JobDocument.Delivery> deliveries) {
+        InputObject input = row.input();
+        return new JobDocument(row.id(), row.status(), row.queue(), row.labels(),
+                new JobDocument.Progress(row.progressPercent(), row.progressStage(), row.progressFps(),
+                        row.progressEtaSeconds()),
+                row.attempt(), row.createdAt(), row.startedAt(), row.finishedAt(), row.canceledAt(), row.expiresAt(),
+                row.expiredAt(), row.maxDurationSeconds(),
                 input == null ? null
-                        : new JobDocument.Input(input.filename(), input.contentType(), input.size(), inputMedia),
-                outputs == null ? List.of() : outputs.stream().map(o -> toOutput(id, o)).toList(),
-                errorCode == null ? null : new JobDocument.Error(errorCode, row.getString("error_message")));
+                        : new JobDocument.Input(input.filename(), input.contentType(), input.size(), row.inputMedia()),
+                row.outputs().stream().map(o -> output(row, o)).toList(),
+                row.errorCode() == null ? null : new JobDocument.Error(row.errorCode(), row.errorMessage()),
+                row.webhookUrl() == null ? null
+                        : new JobDocument.Webhook(row.webhookUrl(), row.webhookProgress(), deliveries));
     }
 
-    private static JobDocument.Output toOutput(UUID jobId, StoredOutput o) {
-        List<JobDocument.File> files = o.files() == null ? List.of()
-                : o.files().stream().map(f -> new JobDocument.File(f.key(), f.size(), f.contentType())).toList();
-        String url = "succeeded".equals(o.status()) ? JobResource.outputPath(jobId, o.name()) : null;
-        return new JobDocument.Output(o.name(), o.type(), o.status(), o.width(), o.height(), o.atSeconds(), files,
-                o.media(), url);
+    private static JobDocument.Output output(JobRow job, StoredOutput o) {
+        boolean servable = o.succeeded() && !job.expired();
+        List<OutputFile> stored = o.files() == null ? List.of() : o.files();
+        List<JobDocument.File> files = stored.stream()
+                .map(f -> new JobDocument.File(f.path(), f.size(), f.contentType(),
+                        servable ? OutputPaths.file(job.id(), o.name(), f.path()) : null))
+                .toList();
+        OutputFile main = OutputPaths.mainFile(o);
+        return new JobDocument.Output(o.name(), o.type(), o.status(), o.progress(), o.spec(),
+                servable && main != null ? OutputPaths.file(job.id(), o.name(), main.path()) : null, files, o.media(),
+                o.error() == null ? null : new JobDocument.Error(o.error().code(), o.error().message()));
     }
 
-    private static java.time.Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    private static String write(Object value) {
+    static String write(Object value) {
         try {
-            return STORED.writeValueAsString(value);
+            return value == null ? null : STORED.writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,13 +1,13 @@
 package dev.framewright.api.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.problem.Problem;
-import dev.framewright.api.storage.MediaStore;
-import dev.framewright.events.JobRequested;
-import io.smallrye.mutiny.Uni;
+import dev.framewright.api.tenant.Caller;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,110 +15,212 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** {@code /v1/jobs}: submit a job, read its status, download its outputs. */
+/**
+ * {@code /v1/jobs}: submit, list, read, cancel and retry jobs. Every method is blocking (worker threads) and scoped
+ * to the caller's tenant: another tenant's job answers 404.
+ */
 @Path("/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
 
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+
+    /** One page of {@code GET /v1/jobs}; {@code next_cursor} is absent on the last page. */
+    public record JobPage(List<JobDocument> jobs, String nextCursor) {
+    }
+
+    public record RetryRequest(Boolean all) {
+    }
+
     private final JobSubmissionService submissions;
     private final JobSpecParser specParser;
     private final JobReadModel readModel;
-    private final MediaStore store;
+    private final JobCommands commands;
+    private final Caller caller;
+    private final ObjectMapper json;
 
     public JobResource(JobSubmissionService submissions, JobSpecParser specParser, JobReadModel readModel,
-            MediaStore store) {
+            JobCommands commands, Caller caller, ObjectMapper json) {
         this.submissions = submissions;
         this.specParser = specParser;
         this.readModel = readModel;
-        this.store = store;
+        this.commands = commands;
+        this.caller = caller;
+        this.json = json;
     }
 
-    static String jobPath(UUID id) {
-        return "/v1/jobs/" + id;
-    }
-
-    static String outputPath(UUID id, String name) {
-        return jobPath(id) + "/outputs/" + name;
-    }
-
-    /** Multipart: {@code file} (the media) and {@code spec} (JSON). Runs on a worker thread: it uploads and waits for Kafka. */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Response submit(@RestForm("file") FileUpload file, @RestForm("spec") String spec, UriInfo uri) {
-        JobSpec parsed = specParser.parse(spec);
-        if (file == null) {
-            throw new ApiException(400, "missing_file", "Missing file", "Send the media as the multipart part 'file'");
+    @Operation(summary = "Submit a job with its media",
+            description = "Multipart: 'file' (the media), 'spec' (the job spec as JSON), optionally 'overlay' (an image "
+                    + "that video outputs with an overlay composite). 202 once the job is durably queued.")
+    public Response submit(@RestForm("file") FileUpload file, @RestForm("spec") String spec,
+            @RestForm("overlay") FileUpload overlay, @RestHeader("Idempotency-Key") String idempotencyKey,
+            UriInfo uri) {
+        checkKey(idempotencyKey);
+        JobSpec parsed = specParser.parse(spec, false);
+        return accepted(submissions.submit(caller.tenant(), parsed, part(file), part(overlay), idempotencyKey), uri);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job for an input uploaded through POST /v1/uploads")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobSpec.class)))
+    public Response submitUploaded(java.io.InputStream body, @RestHeader("Idempotency-Key") String idempotencyKey,
+            UriInfo uri) throws IOException {
+        checkKey(idempotencyKey);
+        // Read no more than a spec may be: a huge JSON body is refused without buffering it.
+        byte[] bytes = body.readNBytes(JobSpec.MAX_BYTES + 1);
+        if (bytes.length > JobSpec.MAX_BYTES) {
+            throw ApiException.invalidField("spec", "is more than " + JobSpec.MAX_BYTES + " bytes; at most " + JobSpec.MAX_BYTES);
         }
-        String contentType = file.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : file.contentType();
-        JobRequested requested = submissions.submit(parsed, file.uploadedFile(), file.fileName(), contentType);
-        JobDocument accepted = new JobDocument(requested.jobId(), "queued", new JobDocument.Progress(0, "queued"), 0,
-                requested.time(), null, null,
-                new JobDocument.Input(requested.input().filename(), contentType, requested.input().size(), null),
-                requested.outputs().stream().map(o -> new JobDocument.Output(o.name(), o.type().wireName(), "queued",
-                        o.width(), o.height(), o.atSeconds(), java.util.List.of(), null, null)).toList(),
-                null);
-        URI location = uri.getBaseUriBuilder().path(jobPath(requested.jobId())).build();
-        return Response.accepted(accepted).location(location).build();
+        JobSpec parsed = specParser.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), true);
+        return accepted(submissions.submitUploaded(caller.tenant(), parsed, idempotencyKey), uri);
+    }
+
+    @GET
+    @Operation(summary = "List jobs, newest first",
+            description = "Filters: status, queue, label=key:value (repeatable, all must match), created_after, "
+                    + "created_before (ISO-8601). Pages: limit (1-100, default 20) and the next_cursor of the last page.")
+    public JobPage list(@RestQuery String status, @RestQuery String queue, @RestQuery("label") List<String> labels,
+            @RestQuery("created_after") String createdAfter, @RestQuery("created_before") String createdBefore,
+            @RestQuery Integer limit, @RestQuery String cursor) {
+        if (status != null && !JobRow.TERMINAL.contains(status) && !status.equals("queued") && !status.equals("running")) {
+            throw invalidQuery("status", "must be one of queued, running, succeeded, failed, canceled");
+        }
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw invalidQuery("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        Map<String, String> labelFilter = new LinkedHashMap<>();
+        for (String label : labels == null ? List.<String>of() : labels) {
+            int colon = label.indexOf(':');
+            if (colon <= 0) {
+                throw invalidQuery("label", "must be key:value, e.g. label=customer:acme");
+            }
+            labelFilter.put(label.substring(0, colon), label.substring(colon + 1));
+        }
+        JobQuery query = new JobQuery(status, queue, labelFilter, instant("created_after", createdAfter),
+                instant("created_before", createdBefore), cursor == null || cursor.isEmpty() ? null : ListCursor.decode(cursor));
+        List<JobRow> rows = readModel.list(caller.tenant(), query, size + 1);
+        boolean more = rows.size() > size;
+        List<JobRow> page = more ? rows.subList(0, size) : rows;
+        JobRow last = page.isEmpty() ? null : page.get(page.size() - 1);
+        return new JobPage(page.stream().map(r -> JobReadModel.document(r, null)).toList(),
+                more ? new ListCursor(last.createdAt(), last.id()).encode() : null);
     }
 
     @GET
     @Path("/{id}")
-    public Uni<JobDocument> get(@PathParam("id") String id) {
+    @Operation(summary = "A job: status, progress, outputs with their files, input metadata, webhook deliveries")
+    public JobDocument get(@PathParam("id") String id) {
         UUID jobId = parseId(id);
-        return readModel.find(jobId).onItem().ifNull().failWith(() -> ApiException.notFound("Job " + id));
+        JobRow job = commands.find(caller.tenant(), jobId);
+        return JobReadModel.document(job, job.webhookUrl() == null ? null : readModel.deliveries(caller.tenant(), jobId));
     }
 
-    /**
-     * Streams the output's file; a single {@code Range} is honoured (206), so players can seek. Blocking (worker
-     * thread): it reads from the object store.
-     */
-    @GET
-    @Path("/{id}/outputs/{name}")
-    @Produces(MediaType.WILDCARD)
-    public Response output(@PathParam("id") String id, @PathParam("name") String name,
-            @HeaderParam("Range") String rangeHeader) {
-        UUID jobId = parseId(id);
-        JobDocument job = readModel.find(jobId).await().atMost(java.time.Duration.ofSeconds(5));
-        if (job == null) {
-            throw ApiException.notFound("Job " + id);
-        }
-        JobDocument.Output output = job.outputs().stream().filter(o -> o.name().equals(name)).findFirst()
-                .orElseThrow(() -> ApiException.notFound("Output '" + name + "' of job " + id));
-        if (!"succeeded".equals(output.status()) || output.files().isEmpty()) {
-            throw new ApiException(409, "output_not_ready", "Output not ready",
-                    "Output '" + name + "' is " + output.status() + "; it can be downloaded once it succeeded");
-        }
-        JobDocument.File file = output.files().get(0);
-        ByteRange range = ByteRange.parse(rangeHeader, file.size());
-        if (range == ByteRange.UNSATISFIABLE) {
-            // Answered here rather than thrown: a 416 must say the file's size in Content-Range.
-            return Response.status(416).type(Problem.MEDIA_TYPE)
-                    .entity(Problem.of(416, "range_not_satisfiable", "Range not satisfiable",
-                            "The file has " + file.size() + " bytes; ask for a range inside them"))
-                    .header("Content-Range", "bytes */" + file.size())
-                    .build();
-        }
-        var stream = store.open(file.key(), range == null ? null : range.header());
-        if (stream == null) {
-            throw new ApiException(410, "output_gone", "Output gone", "The file of output '" + name + "' was deleted");
-        }
-        String filename = file.key().substring(file.key().lastIndexOf('/') + 1);
-        Response.ResponseBuilder response = range == null
-                ? Response.ok(stream, file.contentType()).header("Content-Length", file.size())
-                : Response.status(206).entity(stream).type(file.contentType())
-                        .header("Content-Length", range.length())
-                        .header("Content-Range", range.contentRange(file.size()));
-        return response.header("Accept-Ranges", "bytes")
-                .header("Content-Disposition", "inline; filename=\"" + filename + "\"")
-                .build();
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Cancel a queued or running job", description = "409 job_finished once it is terminal.")
+    public Response cancel(@PathParam("id") String id) {
+        JobRow job = commands.cancel(caller.tenant(), parseId(id));
+        return Response.accepted(JobReadModel.document(job, null)).build();
     }
 
-    private static UUID parseId(String id) {
+    @POST
+    @Path("/{id}/retry")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Retry a failed or canceled job",
+            description = "Re-runs the outputs that did not succeed, or every output with {\"all\": true}.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RetryRequest.class)))
+    public Response retry(@PathParam("id") String id, String body) {
+        boolean all = false;
+        if (body != null && !body.isBlank()) {
+            try {
+                JsonNode node = json.readTree(body);
+                all = node != null && node.path("all").asBoolean(false);
+            } catch (IOException e) {
+                throw new ApiException(400, "invalid_request", "Invalid request", "The body must be {\"all\": true|false}");
+            }
+        }
+        JobRow job = commands.retry(caller.tenant(), parseId(id), all);
+        return Response.accepted(JobReadModel.document(job, null)).build();
+    }
+
+    @POST
+    @Path("/{id}/webhook/redeliver")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Deliver the job's latest webhook notification again")
+    public Response redeliver(@PathParam("id") String id) {
+        UUID jobId = parseId(id);
+        commands.find(caller.tenant(), jobId);
+        Long delivery = readModel.redeliver(caller.tenant(), jobId);
+        if (delivery == null) {
+            throw new ApiException(404, "no_webhook_deliveries", "No webhook deliveries",
+                    "Job " + id + " has no webhook notifications to deliver again");
+        }
+        return Response.accepted(readModel.deliveries(caller.tenant(), jobId).stream()
+                .filter(d -> d.id() == delivery).findFirst().orElseThrow()).build();
+    }
+
+    private Response accepted(JobSubmissionService.Accepted accepted, UriInfo uri) {
+        Response.ResponseBuilder response = Response.status(accepted.status())
+                .entity(accepted.body())
+                .type(MediaType.APPLICATION_JSON)
+                .location(uri.getBaseUriBuilder().path(OutputPaths.job(accepted.jobId())).build());
+        return (accepted.replayed() ? response.header("Idempotent-Replayed", "true") : response).build();
+    }
+
+    private static void checkKey(String idempotencyKey) {
+        if (idempotencyKey != null) {
+            dev.framewright.api.idempotency.IdempotencyStore.checkKey(idempotencyKey);
+        }
+    }
+
+    private static JobSubmissionService.Part part(FileUpload upload) {
+        if (upload == null) {
+            return null;
+        }
+        String contentType = upload.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : upload.contentType();
+        return new JobSubmissionService.Part(upload.uploadedFile(), upload.fileName(), contentType);
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalidQuery(name, "must be an ISO-8601 time with offset, e.g. 2025-01-31T12:00:00Z");
+        }
+    }
+
+    private static ApiException invalidQuery(String parameter, String message) {
+        return new ApiException(Problem.of(400, "invalid_query", "Invalid query", parameter + " " + message)
+                .withErrors(List.of(new Problem.FieldError(parameter, message))));
+    }
+
+    static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

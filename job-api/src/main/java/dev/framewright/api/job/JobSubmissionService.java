@@ -1,82 +1,319 @@
 package dev.framewright.api.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.framewright.api.idempotency.IdempotencyStore;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
+import dev.framewright.api.upload.UploadStore;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobRequested;
+import dev.framewright.events.OutputSpec;
+import dev.framewright.events.Overlay;
+import dev.framewright.events.Topics;
+import dev.framewright.events.VideoOutput;
+import dev.framewright.events.Webhook;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Accepts a job: stores the input, makes {@link JobRequested} durable in Kafka, then seeds the read model.
- * A 202 is only ever sent after the broker acknowledged the request, so an accepted job cannot be lost.
+ * Accepts a job: stores (or finds) the input, makes {@link JobRequested} durable on the queue's request topic, then
+ * seeds the read model. A 202 is only ever sent after the broker acknowledged, so an accepted job cannot be lost;
+ * with an Idempotency-Key, a repeated request gets the first one's answer instead of a second job.
  */
 @ApplicationScoped
 public class JobSubmissionService {
 
-    /** Stable tenant until authentication lands; every row and event already carries it. */
-    public static final String DEFAULT_TENANT = "default";
+    /** The multipart part name an overlay spec may refer to. */
+    public static final String OVERLAY_PART = "overlay";
 
     private static final Logger LOG = Logger.getLogger(JobSubmissionService.class);
-    private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration READ_MODEL_TIMEOUT = Duration.ofSeconds(5);
+
+    /** A multipart file, already spooled to disk by the HTTP layer. */
+    public record Part(Path file, String filename, String contentType) {
+    }
+
+    /** @param status 202, or the first response's status for a replay */
+    public record Accepted(UUID jobId, int status, String body, boolean replayed) {
+    }
 
     private final MediaStore store;
-    private final JobRequestPublisher publisher;
+    private final EventPublisher publisher;
     private final JobReadModel readModel;
+    private final UploadStore uploads;
+    private final IdempotencyStore idempotency;
+    private final JobSpecParser parser;
+    private final ObjectMapper json;
+    private final Set<String> queues;
+    private final int defaultRetentionHours;
 
-    public JobSubmissionService(MediaStore store, JobRequestPublisher publisher, JobReadModel readModel) {
+    public JobSubmissionService(MediaStore store, EventPublisher publisher, JobReadModel readModel, UploadStore uploads,
+            IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json,
+            @ConfigProperty(name = "framewright.queues") Set<String> queues,
+            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
         this.store = store;
         this.publisher = publisher;
         this.readModel = readModel;
+        this.uploads = uploads;
+        this.idempotency = idempotency;
+        this.parser = parser;
+        this.json = json;
+        this.queues = queues;
+        this.defaultRetentionHours = defaultRetentionHours;
     }
 
-    /** Blocking: call from a worker thread. */
-    public JobRequested submit(JobSpec spec, Path upload, String filename, String contentType) {
-        UUID jobId = UUID.randomUUID();
-        String key = MediaStore.inputKey(jobId);
-        long size = size(upload);
+    /** Blocking: {@code POST /v1/jobs} as multipart, with the media in {@code file}. */
+    public Accepted submit(String tenant, JobSpec spec, Part file, Part overlay, String idempotencyKey) {
+        String queue = queue(spec);
+        if (file == null) {
+            throw new ApiException(400, "missing_file", "Missing file", "Send the media as the multipart part 'file'");
+        }
+        long size = size(file.file());
         if (size == 0) {
             throw new ApiException(400, "empty_upload", "Empty upload", "The 'file' part has no content");
         }
-        try {
-            store.putInput(key, upload, contentType);
-        } catch (RuntimeException e) {
-            LOG.error("Could not store the input of job " + jobId, e);
-            throw new ApiException(503, "storage_unavailable", "Storage unavailable",
-                    "The input could not be stored; nothing was accepted, retry later");
-        }
+        checkOverlayParts(spec.outputs(), overlay);
+        String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec) + "\nfile:" + digest(file.file())
+                + "\noverlay:" + (overlay == null ? "" : digest(overlay.file())));
+        return idempotent(tenant, idempotencyKey, hash, jobId -> {
+            String inputKey = MediaStore.newInputKey(tenant);
+            String overlayKey = overlay == null ? null : MediaStore.newInputKey(tenant);
+            try {
+                store.putFile(inputKey, file.file(), file.contentType());
+                if (overlay != null) {
+                    store.putFile(overlayKey, overlay.file(), overlay.contentType());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Could not store the input of job " + jobId, e);
+                throw new ApiException(503, "storage_unavailable", "Storage unavailable",
+                        "The input could not be stored; nothing was accepted, retry later");
+            }
+            List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> overlayKey);
+            return accept(tenant, jobId, queue, spec, outputs,
+                    new InputObject(inputKey, file.filename(), file.contentType(), size));
+        });
+    }
 
-        JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, DEFAULT_TENANT, 0, Instant.now(),
-                new InputObject(key, filename, contentType, size),
-                spec.outputs().stream().map(OutputRequest::toEvent).toList());
-        try {
-            publisher.publish(requested).await().atMost(BROKER_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.error("Could not publish JobRequested for job " + jobId, e);
-            throw new ApiException(503, "broker_unavailable", "Job queue unavailable",
-                    "The job could not be queued; nothing was accepted, retry later");
-        }
+    /** Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. */
+    public Accepted submitUploaded(String tenant, JobSpec spec, String idempotencyKey) {
+        String queue = queue(spec);
+        UploadStore.Upload input = upload(tenant, spec.uploadId(), "upload_id");
+        // Overlay images are uploads of the caller too: resolved to their keys, never taken from the client as keys.
+        List<UploadStore.Upload> overlays = new ArrayList<>();
+        List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> {
+            if (image == null) {
+                throw ApiException.invalidField("outputs[" + i + "].overlay.image",
+                        "is required: the upload_id of the overlay image");
+            }
+            UploadStore.Upload upload = upload(tenant, image, "outputs[" + i + "].overlay.image");
+            overlays.add(upload);
+            return upload.key();
+        });
+        HeadObjectResponse head = store.head(input.key()).orElseThrow(() -> new ApiException(400, "upload_missing",
+                "Upload missing", "Nothing was uploaded for upload_id " + input.id() + " (yet); PUT the file first"));
+        String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec));
+        return idempotent(tenant, idempotencyKey, hash, jobId -> {
+            List<UploadStore.Upload> claimed = new ArrayList<>();
+            try {
+                for (UploadStore.Upload upload : concat(input, overlays)) {
+                    if (!claimed.contains(upload)) {
+                        if (!uploads.claim(upload.id(), jobId)) {
+                            throw new ApiException(409, "upload_used", "Upload already used",
+                                    "Upload " + upload.id() + " was used by another job; upload again for a new job");
+                        }
+                        claimed.add(upload);
+                    }
+                }
+                String contentType = head.contentType() != null ? head.contentType() : input.contentType();
+                return accept(tenant, jobId, queue, spec, outputs,
+                        new InputObject(input.key(), input.filename(), contentType, head.contentLength()));
+            } catch (RuntimeException e) {
+                claimed.forEach(u -> uploads.unclaim(u.id(), jobId));
+                throw e;
+            }
+        });
+    }
 
+    private Accepted idempotent(String tenant, String key, String hash, Function<UUID, Accepted> submit) {
+        if (key == null) {
+            return submit.apply(UUID.randomUUID());
+        }
+        IdempotencyStore.Reservation reservation = idempotency.reserve(tenant, key, hash);
+        if (reservation instanceof IdempotencyStore.Replay replay) {
+            return new Accepted(replay.jobId(), replay.status(), replay.body(), true);
+        }
+        UUID jobId = ((IdempotencyStore.Reserved) reservation).jobId();
+        Accepted accepted;
         try {
-            readModel.seed(requested).await().atMost(READ_MODEL_TIMEOUT);
+            accepted = submit.apply(jobId);
+        } catch (RuntimeException e) {
+            idempotency.release(tenant, key);
+            throw e;
+        }
+        idempotency.complete(tenant, key, accepted.status(), accepted.body());
+        return accepted;
+    }
+
+    private Accepted accept(String tenant, UUID jobId, String queue, JobSpec spec, List<OutputSpec> outputs,
+            InputObject input) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS); // what PostgreSQL keeps: cursors compare equal
+        int retention = spec.retentionHours() != null ? spec.retentionHours() : defaultRetentionHours;
+        Map<String, String> labels = spec.labels() == null ? Map.of() : spec.labels();
+        Webhook webhook = spec.webhook() == null ? null
+                : new Webhook(spec.webhook().url(), Boolean.TRUE.equals(spec.webhook().progress()));
+        JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, tenant, 0, now, queue, input, outputs,
+                labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false);
+        publisher.publish(Topics.requests(queue), requested);
+
+        JobRow row = new JobRow(jobId, tenant, "queued", queue, labels, 0, 0, "queued", null, null, input, null,
+                outputs.stream().map(StoredOutput::queued).toList(), null, null,
+                webhook == null ? null : webhook.url(), webhook != null && webhook.progress(),
+                spec.maxDurationSeconds(), now, null, null, requested.expiresAt(), null, null);
+        try {
+            readModel.seed(row);
         } catch (RuntimeException e) {
             // The request is durable; the projector will create the row from it. Only read-your-write suffers.
             LOG.warn("Could not seed the read model for job " + jobId + "; the projector will", e);
         }
-        return requested;
+        try {
+            return new Accepted(jobId, 202, json.writeValueAsString(JobReadModel.document(row, List.of())), false);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private static long size(Path upload) {
+    private String queue(JobSpec spec) {
+        String queue = spec.queue() == null ? Topics.DEFAULT_QUEUE : spec.queue();
+        if (!queues.contains(queue)) {
+            throw new ApiException(new dev.framewright.api.problem.Problem("https://framewright.dev/problems/unknown_queue",
+                    "Unknown queue", 400, "Queue '" + queue + "' does not exist; one of " + new java.util.TreeSet<>(queues),
+                    "unknown_queue", null, List.of(new dev.framewright.api.problem.Problem.FieldError("queue",
+                            "must be one of " + new java.util.TreeSet<>(queues)))));
+        }
+        return queue;
+    }
+
+    private UploadStore.Upload upload(String tenant, String id, String field) {
+        UUID uuid;
         try {
-            return Files.size(upload);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw uploadMissing(field, id);
+        }
+        UploadStore.Upload upload = uploads.find(tenant, uuid);
+        if (upload == null || !MediaStore.isInputOf(upload.key(), tenant)) {
+            throw uploadMissing(field, id);
+        }
+        return upload;
+    }
+
+    private static ApiException uploadMissing(String field, String id) {
+        return new ApiException(new dev.framewright.api.problem.Problem("https://framewright.dev/problems/upload_missing",
+                "Upload missing", 400, "There is no upload " + id + " of yours; create one with POST /v1/uploads",
+                "upload_missing", null, List.of(new dev.framewright.api.problem.Problem.FieldError(field,
+                        "no such upload"))));
+    }
+
+    /** Multipart: an {@code overlay} part goes with video overlays that leave {@code image} out (or name the part). */
+    private static void checkOverlayParts(List<OutputSpec> outputs, Part overlay) {
+        boolean used = false;
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.get(i) instanceof VideoOutput v && v.overlay() != null) {
+                String image = v.overlay().image();
+                if (image != null && !OVERLAY_PART.equals(image)) {
+                    throw ApiException.invalidField("outputs[" + i + "].overlay.image",
+                            "must be left out or 'overlay' (the multipart part holding the image)");
+                }
+                if (overlay == null) {
+                    throw ApiException.invalidField("outputs[" + i + "].overlay.image",
+                            "send the overlay image as the multipart part 'overlay'");
+                }
+                used = true;
+            }
+        }
+        if (overlay != null && !used) {
+            throw ApiException.invalidField("overlay", "an overlay part was sent but no video output has an overlay");
+        }
+        if (overlay != null && size(overlay.file()) == 0) {
+            throw ApiException.invalidField("overlay", "the overlay part is empty");
+        }
+    }
+
+    private interface ImageResolver {
+        String resolve(int index, String image);
+    }
+
+    private static List<OutputSpec> withOverlayImage(List<OutputSpec> outputs, ImageResolver resolver) {
+        List<OutputSpec> resolved = new ArrayList<>(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            OutputSpec output = outputs.get(i);
+            if (output instanceof VideoOutput v && v.overlay() != null) {
+                Overlay o = v.overlay();
+                Overlay withKey = new Overlay(resolver.resolve(i, o.image()), o.position(), o.x(), o.y(), o.margin(),
+                        o.width(), o.opacity(), o.start(), o.end());
+                output = new VideoOutput(v.name(), v.container(), v.width(), v.height(), v.fps(), v.crf(),
+                        v.bitrateKbps(), v.audio(), v.start(), v.duration(), withKey);
+            }
+            resolved.add(output);
+        }
+        return List.copyOf(resolved);
+    }
+
+    private static <T> List<T> concat(T first, List<T> rest) {
+        List<T> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String digest(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

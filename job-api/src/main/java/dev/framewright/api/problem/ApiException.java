@@ -26,4 +26,19 @@ public class ApiException extends RuntimeException {
     public static ApiException invalidSpec(String detail) {
         return new ApiException(400, "invalid_spec", "Invalid job spec", detail);
     }
+
+    /** One invalid field, named as the client wrote it ({@code outputs[1].every_seconds}). */
+    public static ApiException invalidField(String field, String message) {
+        return invalidSpec(java.util.List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ApiException invalidSpec(java.util.List<Problem.FieldError> errors) {
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message())
+                .collect(java.util.stream.Collectors.joining("; "));
+        return new ApiException(Problem.of(400, "invalid_spec", "Invalid job spec", detail).withErrors(errors));
+    }
+
+    public static ApiException conflict(String code, String title, String detail) {
+        return new ApiException(409, code, title, detail);
+    }
 }

@@ -19,8 +19,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
-        var errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(fieldPath(v.getPropertyPath().toString()), v.getMessage()))
+        var errors = Violations.fieldErrors(e.getConstraintViolations()).stream()
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
         String detail = errors.stream().map(f -> f.field() + " " + f.message())
@@ -51,12 +50,6 @@ public class ProblemMappers {
     private static Problem unexpected(Throwable e) {
         LOG.error("Unexpected error", e);
         return Problem.of(500, "internal", "Internal error", "Something went wrong on our side; it was logged");
-    }
-
-    /** Reports paths from the spec's root ({@code outputs[0].name}), whatever validated it. */
-    private static String fieldPath(String path) {
-        int outputs = path.indexOf("outputs");
-        return outputs >= 0 ? path.substring(outputs) : path;
     }
 
     private static Response respond(Problem problem) {

@@ -1,33 +1,96 @@
 package dev.framewright.api.storage;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** The S3-compatible bucket, as job-api uses it: store inputs, read outputs. */
+/** The S3-compatible bucket, as job-api uses it: store inputs, read outputs, presign direct transfers. */
 @ApplicationScoped
 public class MediaStore {
 
     private final S3Client s3;
     private final String bucket;
+    private final S3Presigner presigner;
 
-    public MediaStore(S3Client s3, StorageConfig config) {
+    /** The presigner is configured from the same settings as the S3 client, so its URLs point where the client goes. */
+    public MediaStore(S3Client s3, StorageConfig config,
+            @ConfigProperty(name = "quarkus.s3.endpoint-override") Optional<URI> endpoint,
+            @ConfigProperty(name = "quarkus.s3.aws.region") String region,
+            @ConfigProperty(name = "quarkus.s3.aws.credentials.static-provider.access-key-id") String accessKey,
+            @ConfigProperty(name = "quarkus.s3.aws.credentials.static-provider.secret-access-key") String secretKey,
+            @ConfigProperty(name = "quarkus.s3.path-style-access", defaultValue = "false") boolean pathStyle) {
         this.s3 = s3;
         this.bucket = config.bucket();
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        this.presigner = builder.build();
     }
 
-    /** The deterministic key of a job's input, so a retried upload replaces instead of duplicating. */
-    public static String inputKey(UUID jobId) {
-        return "uploads/" + jobId + "/input";
+    @PreDestroy
+    void close() {
+        presigner.close();
     }
 
-    public void putInput(String key, Path file, String contentType) {
+    /** A new input key of a tenant: {@code uploads/{tenant}/{uuid}}. */
+    public static String newInputKey(String tenant) {
+        return "uploads/" + tenant + "/" + UUID.randomUUID();
+    }
+
+    /** Whether a key is one of this tenant's inputs; keys from clients are never trusted beyond this. */
+    public static boolean isInputOf(String key, String tenant) {
+        return key != null && key.startsWith("uploads/" + tenant + "/") && key.indexOf('/', 9 + tenant.length()) < 0;
+    }
+
+    public static String jobPrefix(UUID jobId) {
+        return "jobs/" + jobId + "/";
+    }
+
+    public static String cancelKey(UUID jobId) {
+        return jobPrefix(jobId) + "_control/cancel";
+    }
+
+    public void putFile(String key, Path file, String contentType) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    }
+
+    public void putBytes(String key, byte[] bytes, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+    }
+
+    /** @return the object's metadata, or empty when there is no such object */
+    public Optional<HeadObjectResponse> head(String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -40,6 +103,44 @@ public class MediaStore {
         } catch (NoSuchKeyException e) {
             return null;
         }
+    }
+
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /** Deletes every object under a prefix; returns how many. */
+    public int deletePrefix(String prefix) {
+        int deleted = 0;
+        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            delete(object.key());
+            deleted++;
+        }
+        return deleted;
+    }
+
+    /** A short-lived URL that GETs one object, answered with the given content type. */
+    public URI presignGet(String key, String contentType, Duration ttl) {
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl)
+                .getObjectRequest(g -> g.bucket(bucket).key(key).responseContentType(contentType)))
+                .url().toString());
+    }
+
+    /** A short-lived URL that PUTs exactly one object; the client must send the returned headers. */
+    public PresignedPut presignPut(String key, String contentType, Duration ttl) {
+        var presigned = presigner.presignPutObject(p -> p.signatureDuration(ttl)
+                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(contentType)));
+        Map<String, String> headers = new java.util.TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(name.equalsIgnoreCase("content-type") ? "Content-Type" : name, String.join(",", values));
+            }
+        });
+        return new PresignedPut(URI.create(presigned.url().toString()), presigned.httpRequest().method().name(),
+                headers, presigned.expiration());
+    }
+
+    public record PresignedPut(URI url, String method, Map<String, String> headers, java.time.Instant expiresAt) {
     }
 
     public void checkBucket() {

@@ -1,0 +1,30 @@
+package dev.framewright.api.job;
+
+import dev.framewright.events.OutputFile;
+import java.util.List;
+import java.util.UUID;
+
+/** Where outputs are served. A file's URL keeps its relative path, so HLS playlists resolve their neighbours. */
+final class OutputPaths {
+
+    private OutputPaths() {
+    }
+
+    static String job(UUID id) {
+        return "/v1/jobs/" + id;
+    }
+
+    static String file(UUID jobId, String output, String path) {
+        return job(jobId) + "/outputs/" + output + "/" + path;
+    }
+
+    /** The file {@code GET .../outputs/{name}} serves: an HLS ladder's master playlist, else the first file. */
+    static OutputFile mainFile(StoredOutput output) {
+        List<OutputFile> files = output.files();
+        if (files == null || files.isEmpty()) {
+            return null;
+        }
+        return files.stream().filter(f -> "hls".equals(output.type()) && "master.m3u8".equals(f.path())).findFirst()
+                .orElse(files.get(0));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.framewright.api.upload;
+
+import dev.framewright.api.problem.ApiException;
+import dev.framewright.api.storage.MediaStore;
+import dev.framewright.api.tenant.Caller;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * {@code POST /v1/uploads}: a presigned PUT URL for one input object, so large media goes straight to the object
+ * store instead of through job-api. Submit the job afterwards with {@code {"upload_id": ...}}.
+ */
+@Path("/v1/uploads")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class UploadResource {
+
+    /**
+     * @param contentType the Content-Type the PUT must send; default application/octet-stream
+     * @param size        bytes the client will upload
+     */
+    public record UploadRequest(@Size(max = 255, message = "at most 255 characters") String filename,
+            @Size(max = 255) @Pattern(regexp = "[\\w.+-]+/[\\w.+-]+", message = "must be a media type like video/mp4")
+            String contentType,
+            @NotNull(message = "is required") @Positive(message = "must be greater than 0") Long size) {
+    }
+
+    /** @param headers every header the PUT must send, exactly as given (they are part of the signature) */
+    public record UploadTicket(UUID uploadId, URI url, String method, Map<String, String> headers,
+            Instant expiresAt) {
+    }
+
+    private final MediaStore store;
+    private final UploadStore uploads;
+    private final Caller caller;
+    private final Duration ttl;
+    private final long maxBytes;
+
+    public UploadResource(MediaStore store, UploadStore uploads, Caller caller,
+            @ConfigProperty(name = "framewright.uploads.presigned-ttl") Duration ttl,
+            @ConfigProperty(name = "framewright.uploads.max-bytes") long maxBytes) {
+        this.store = store;
+        this.uploads = uploads;
+        this.caller = caller;
+        this.ttl = ttl;
+        this.maxBytes = maxBytes;
+    }
+
+    @POST
+    @Operation(summary = "Get a presigned URL to upload an input directly to object storage")
+    public Response create(@Valid @NotNull UploadRequest request) {
+        if (request.size() > maxBytes) {
+            throw new ApiException(413, "upload_too_large", "Upload too large",
+                    "Uploads are at most " + maxBytes + " bytes");
+        }
+        String tenant = caller.tenant();
+        UUID id = UUID.randomUUID();
+        String key = "uploads/" + tenant + "/" + id;
+        String contentType = request.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : request.contentType();
+        MediaStore.PresignedPut put = store.presignPut(key, contentType, ttl);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        uploads.insert(new UploadStore.Upload(id, tenant, key, request.filename(), contentType, request.size(), now,
+                put.expiresAt(), null));
+        return Response.status(201)
+                .entity(new UploadTicket(id, put.url(), put.method(), put.headers(), put.expiresAt()))
+                .build();
+    }
+}

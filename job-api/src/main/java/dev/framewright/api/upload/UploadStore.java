@@ -1,0 +1,112 @@
+package dev.framewright.api.upload;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The {@code uploads} table: direct uploads a tenant announced, and the job that used each. */
+@ApplicationScoped
+public class UploadStore {
+
+    /** @param jobId the job that consumed it, or null while unused */
+    public record Upload(UUID id, String tenant, String key, String filename, String contentType, long size,
+            Instant createdAt, Instant urlExpiresAt, UUID jobId) {
+    }
+
+    private final AgroalDataSource db;
+
+    public UploadStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    public void insert(Upload upload) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO uploads (id, tenant, key, filename, content_type, size, created_at, url_expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setObject(1, upload.id());
+            s.setString(2, upload.tenant());
+            s.setString(3, upload.key());
+            s.setString(4, upload.filename());
+            s.setString(5, upload.contentType());
+            s.setLong(6, upload.size());
+            s.setTimestamp(7, Timestamp.from(upload.createdAt()));
+            s.setTimestamp(8, Timestamp.from(upload.urlExpiresAt()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Recording upload " + upload.id(), e);
+        }
+    }
+
+    /** @return the tenant's upload, or null (another tenant's upload does not exist) */
+    public Upload find(String tenant, UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT id, tenant, key, filename, content_type, size, created_at, url_expires_at, job_id
+                FROM uploads WHERE id = ? AND tenant = ?""")) {
+            s.setObject(1, id);
+            s.setString(2, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? upload(rs) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading upload " + id, e);
+        }
+    }
+
+    /** Marks the upload used by a job; false when another job took it first. */
+    public boolean claim(UUID id, UUID jobId) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE uploads SET job_id = ? WHERE id = ? AND (job_id IS NULL OR job_id = ?)")) {
+            s.setObject(1, jobId);
+            s.setObject(2, id);
+            s.setObject(3, jobId);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Claiming upload " + id, e);
+        }
+    }
+
+    /** Gives an upload back when the job that claimed it was not accepted after all. */
+    public void unclaim(UUID id, UUID jobId) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE uploads SET job_id = NULL WHERE id = ? AND job_id = ?")) {
+            s.setObject(1, id);
+            s.setObject(2, jobId);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Releasing upload " + id, e);
+        }
+    }
+
+    /** Removes rows of uploads no job used within a day, returning their keys so the objects can go too. */
+    public List<String> purgeUnused() {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                DELETE FROM uploads WHERE job_id IS NULL AND created_at < now() - interval '24 hours'
+                RETURNING key""")) {
+            List<String> keys = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Purging unused uploads", e);
+        }
+    }
+
+    private static Upload upload(ResultSet rs) throws SQLException {
+        Timestamp created = rs.getTimestamp("created_at");
+        Timestamp expires = rs.getTimestamp("url_expires_at");
+        return new Upload(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("key"),
+                rs.getString("filename"), rs.getString("content_type"), rs.getLong("size"), created.toInstant(),
+                expires.toInstant(), rs.getObject("job_id", UUID.class));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.framewright.api.job;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.framewright.api.testing.Fixtures;
+import dev.framewright.api.testing.LocalStackResource;
+import dev.framewright.events.JobEvent;
+import dev.framewright.events.JobRequested;
+import dev.framewright.events.Topics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class IdempotencyTest {
+
+    private static final String SPEC = "{\"outputs\": [{\"name\": \"meta\", \"type\": \"probe\"}], \"labels\": {\"k\": \"v\"}}";
+
+    private static Response submit(String key, byte[] media, String spec) {
+        return given().header("Idempotency-Key", key)
+                .multiPart("file", "clip.mp4", media, "video/mp4")
+                .multiPart("spec", spec, "application/json")
+                .post("/v1/jobs");
+    }
+
+    @Test
+    void sameKeyAndBodyReturnsTheSameJobAndADifferentBodyConflicts() {
+        String key = "key-" + UUID.randomUUID();
+        Response first = submit(key, "media one".getBytes(), SPEC);
+        first.then().statusCode(202);
+        Response again = submit(key, "media one".getBytes(), SPEC);
+        again.then().statusCode(202).header("Idempotent-Replayed", "true");
+        assertThat(again.asString()).isEqualTo(first.asString());
+        assertThat(again.header("Location")).isEqualTo(first.header("Location"));
+
+        // Same spec, other media: a different request.
+        submit(key, "media two".getBytes(), SPEC).then().statusCode(409).body("code", equalTo("idempotency_key_reused"));
+        // Same media, other spec (key order does not matter, content does).
+        submit(key, "media one".getBytes(), "{\"labels\": {\"k\": \"v\"}, \"outputs\": [{\"type\": \"probe\", \"name\": \"meta\"}]}")
+                .then().statusCode(202).header("Idempotent-Replayed", "true");
+        submit(key, "media one".getBytes(), SPEC.replace("\"v\"", "\"w\"")).then().statusCode(409);
+
+        UUID jobId = UUID.fromString(first.jsonPath().getString("id"));
+        assertThat(Fixtures.events(Topics.JOB_REQUESTS, e -> e.jobId().equals(jobId), 1, Duration.ofSeconds(15)))
+                .hasSize(1);
+        given().header("Idempotency-Key", "has spaces in it").multiPart("file", "a", new byte[] {1})
+                .multiPart("spec", SPEC).post("/v1/jobs").then().statusCode(400)
+                .body("code", equalTo("invalid_idempotency_key"));
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyMakeOneJob() throws Exception {
+        String key = "race-" + UUID.randomUUID();
+        byte[] media = ("racing media " + key).getBytes();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Callable<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(() -> submit(key, media, SPEC));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                Response response = f.get();
+                assertThat(response.statusCode()).as(response.asString()).isEqualTo(202);
+                ids.add(response.jsonPath().getString("id"));
+            }
+            assertThat(ids).hasSize(1);
+            UUID jobId = UUID.fromString(ids.iterator().next());
+            List<JobEvent> published = Fixtures.events(Topics.JOB_REQUESTS, e -> e.jobId().equals(jobId), 1,
+                    Duration.ofSeconds(15));
+            assertThat(published).hasSize(1).allMatch(JobRequested.class::isInstance);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

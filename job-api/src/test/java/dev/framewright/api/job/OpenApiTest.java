@@ -1,0 +1,27 @@
+package dev.framewright.api.job;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+
+import dev.framewright.api.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class OpenApiTest {
+
+    @Test
+    void describesEveryEndpointAndServesSwaggerUi() {
+        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .body(containsString("\"/v1/jobs/{id}/events\""))
+                .body(containsString("\"/v1/jobs/{id}/outputs/{name}/{path}\""))
+                .body(containsString("\"/v1/uploads\""))
+                .body(containsString("\"/v1/jobs/{id}/webhook/redeliver\""))
+                .body(containsString("\"max_duration_seconds\""))
+                .body(containsString("\"next_cursor\""))
+                .body(org.hamcrest.Matchers.not(containsString("\"maxDurationSeconds\"")));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}

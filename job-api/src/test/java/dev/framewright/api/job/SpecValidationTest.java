@@ -1,0 +1,130 @@
+package dev.framewright.api.job;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.framewright.api.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.Test;
+
+/** Bad specs are a 400 naming the field, before anything is stored or queued. */
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class SpecValidationTest {
+
+    private static final String UPLOAD = "\"upload_id\": \"00000000-0000-0000-0000-000000000000\"";
+
+    private static ValidatableResponse submit(String body) {
+        return given().contentType("application/json").body(body).post("/v1/jobs").then();
+    }
+
+    private static void invalid(String body, String field, String message) {
+        submit(body).statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid_spec"))
+                .body("errors.field", hasItem(field))
+                .body("detail", containsString(message));
+    }
+
+    @Test
+    void unknownOutputType() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"hologram\"}]}", "outputs[0].type",
+                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe");
+    }
+
+    @Test
+    void duplicateAndInvalidNames() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"probe\"}, {\"name\": \"a\", \"type\": \"probe\"}]}",
+                "outputs[1].name", "used twice");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"../x\", \"type\": \"probe\"}]}", "outputs[0].name",
+                "must match");
+    }
+
+    @Test
+    void sizesMustBePositive() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"width\": -640}]}",
+                "outputs[0].width", "between 2 and 8192");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"t\", \"type\": \"thumbnails\", \"width\": 0}]}",
+                "outputs[0].width", "between 2 and 4096");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"h\", \"type\": \"hls\", \"renditions\": [{\"height\": 720, \"bitrate_kbps\": 0}]}]}",
+                "outputs[0].renditions[0].bitrate_kbps", "between 1 and 200000");
+    }
+
+    @Test
+    void everySecondsOrCountNotBoth() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"t\", \"type\": \"thumbnails\", \"every_seconds\": 2, \"count\": 5}]}",
+                "outputs[0].count", "either every_seconds or count");
+    }
+
+    @Test
+    void overlayOpacityWithinZeroAndOne() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"overlay\": {\"opacity\": 1.5}}]}",
+                "outputs[0].overlay.opacity", "between 0 and 1");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"overlay\": {\"position\": \"middle\"}}]}",
+                "outputs[0].overlay.position", "expected one of top-left, top-right, bottom-left, bottom-right, center");
+    }
+
+    @Test
+    void unknownFieldsAndWrongTypes() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"bitrate\": 5}]}",
+                "outputs[0].bitrate", "is not a known field");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"width\": \"640\"}]}",
+                "outputs[0].width", "wrong type");
+        invalid("{" + UPLOAD + ", \"outputs\": []}", "outputs", "1 to 32 outputs");
+    }
+
+    @Test
+    void hugeSpecsAndTooManyOutputs() {
+        StringBuilder outputs = new StringBuilder();
+        for (int i = 0; i < 33; i++) {
+            outputs.append(i == 0 ? "" : ",").append("{\"name\": \"p").append(i).append("\", \"type\": \"probe\"}");
+        }
+        invalid("{" + UPLOAD + ", \"outputs\": [" + outputs + "]}", "outputs", "1 to 32 outputs");
+        invalid("{" + UPLOAD + ", \"labels\": {\"k\": \"" + "x".repeat(70_000) + "\"}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}",
+                "spec", "at most 65536");
+        // Larger than a spec may be at all: refused without reading it whole.
+        invalid("{" + UPLOAD + ", \"labels\": {\"k\": \"" + "x".repeat(5_000_000) + "\"}}", "spec", "at most 65536");
+    }
+
+    @Test
+    void labelsQueueWebhookAndUpload() {
+        invalid("{" + UPLOAD + ", \"labels\": {\"Bad Key\": \"v\"}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}",
+                "labels[\"Bad Key\"]", "label keys must match");
+        invalid("{" + UPLOAD + ", \"labels\": {\"k\": \"" + "v".repeat(257) + "\"}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}",
+                "labels[\"k\"]", "at most 256");
+        invalid("{" + UPLOAD + ", \"webhook\": {\"url\": \"ftp://example.com/hook\"}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}",
+                "webhook.url", "http or https");
+        invalid("{\"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}", "upload_id", "is required");
+        submit("{" + UPLOAD + ", \"queue\": \"nope\", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
+                .statusCode(400).body("code", equalTo("unknown_queue")).body("detail", containsString("[default, express]"));
+        submit("{" + UPLOAD + ", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
+                .statusCode(400).body("code", equalTo("upload_missing"));
+    }
+
+    @Test
+    void multipartSpecsMayBeLargerThanAFormField() {
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            labels.append(i == 0 ? "" : ",").append("\"label-").append(i).append("\": \"").append("v".repeat(250)).append('"');
+        }
+        String spec = "{\"labels\": {" + labels + "}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}";
+        org.assertj.core.api.Assertions.assertThat(spec.length()).isGreaterThan(8000);
+        given().multiPart("file", "clip.mp4", new byte[] {1, 2, 3}, "video/mp4")
+                .multiPart("spec", spec, "application/json")
+                .post("/v1/jobs").then().statusCode(202).body("labels.label-31", equalTo("v".repeat(250)));
+    }
+
+    @Test
+    void multipartSpecIsCheckedToo() {
+        given().multiPart("file", "clip.mp4", new byte[] {1, 2, 3}, "video/mp4")
+                .multiPart("spec", "{\"outputs\": [{\"name\": \"i\", \"type\": \"image\", \"at_seconds\": -1}]}",
+                        "application/json")
+                .post("/v1/jobs").then().statusCode(400)
+                .body("code", equalTo("invalid_spec"))
+                .body("errors.field", hasItem("outputs[0].at_seconds"));
+    }
+}
