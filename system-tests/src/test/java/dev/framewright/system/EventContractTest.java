@@ -55,7 +55,8 @@ class EventContractTest extends SystemTest {
         assertThat(completed.input().width()).isEqualTo(640);
         assertThat(completed.outputs()).extracting(o -> o.name()).containsExactly("copy", "thumb");
         assertThat(completed.outputs().get(0).files()).singleElement().satisfies(f -> {
-            assertThat(f.key()).isEqualTo("jobs/" + id + "/copy/copy.mp4");
+            assertThat(f.path()).isEqualTo("video.mp4");
+            assertThat(f.key()).isEqualTo("jobs/" + id + "/copy/video.mp4");
             assertThat(f.contentType()).isEqualTo("video/mp4");
             assertThat(f.size()).isPositive();
         });

@@ -158,11 +158,11 @@ final class HostileMedia {
 
     /** A silent video whose second (and last) frame sits 10 hours in: tiny file, 10-hour duration. */
     static Path tenHourVideo(Path dir) throws IOException {
-        Path out = dir.resolve("ten-hours.mkv");
+        Path out = dir.resolve("ten-hours.mp4");
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), 64, 64, 0)) {
-            recorder.setFormat("matroska");
-            recorder.setVideoCodecName("mjpeg");
-            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
+            recorder.setFormat("mp4");
+            recorder.setVideoCodecName("mpeg4");
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(25);
             recorder.start();
             Frame frame = new Frame(64, 64, Frame.DEPTH_UBYTE, 3);
@@ -173,13 +173,13 @@ final class HostileMedia {
         return out;
     }
 
-    /** A short MJPEG clip declaring 10,000 frames per second. */
+    /** A short clip declaring 10,000 frames per second. */
     static Path absurdFrameRate(Path dir) throws IOException {
-        Path out = dir.resolve("fast.avi");
+        Path out = dir.resolve("fast.mp4");
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), 64, 64, 0)) {
-            recorder.setFormat("avi");
-            recorder.setVideoCodecName("mjpeg");
-            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
+            recorder.setFormat("mp4");
+            recorder.setVideoCodecName("mpeg4");
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(10_000);
             recorder.start();
             Frame frame = new Frame(64, 64, Frame.DEPTH_UBYTE, 3);
@@ -198,6 +198,7 @@ final class HostileMedia {
             throw new IOException("no matroska muxer");
         }
         try {
+            context.max_streams(count + 1); // the muxer's own cap is 1000
             for (int i = 0; i < count; i++) {
                 AVStream stream = avformat_new_stream(context, null);
                 stream.codecpar().codec_type(AVMEDIA_TYPE_AUDIO).codec_id(AV_CODEC_ID_PCM_S16LE).sample_rate(8000)

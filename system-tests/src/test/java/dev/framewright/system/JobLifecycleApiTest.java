@@ -104,7 +104,7 @@ class JobLifecycleApiTest extends SystemTest {
                 request.queryParam("cursor", cursor);
             }
             JsonPath page = request.get("/v1/jobs").then().statusCode(200).extract().jsonPath();
-            seen.addAll(page.getList("items.id"));
+            seen.addAll(page.getList("jobs.id"));
             cursor = page.getString("next_cursor");
             if (pages++ == 0) {
                 // A job created while paging must not shift the pages already handed out.
@@ -118,7 +118,7 @@ class JobLifecycleApiTest extends SystemTest {
 
         JsonPath odd = given().queryParam("label", "batch:" + batch).queryParam("label", "parity:odd")
                 .get("/v1/jobs").then().statusCode(200).extract().jsonPath();
-        assertThat(odd.getList("items.id")).containsExactlyInAnyOrder(submitted.get(1), submitted.get(3), submitted.get(5));
+        assertThat(odd.getList("jobs.id")).containsExactlyInAnyOrder(submitted.get(1), submitted.get(3), submitted.get(5));
         given().queryParam("status", "teleported").get("/v1/jobs").then().statusCode(400);
     }
 
@@ -218,7 +218,7 @@ class JobLifecycleApiTest extends SystemTest {
         given().header("Authorization", "Bearer " + RunningSystem.OTHER_TENANT_KEY).delete("/v1/jobs/{id}", id)
                 .then().statusCode(404);
         assertThat(given().header("Authorization", "Bearer " + RunningSystem.OTHER_TENANT_KEY).get("/v1/jobs")
-                .then().statusCode(200).extract().jsonPath().getList("items.id")).doesNotContain(id);
+                .then().statusCode(200).extract().jsonPath().getList("jobs.id")).doesNotContain(id);
         given().header("Authorization", "Bearer fw_not_a_key").get("/v1/jobs/{id}", id)
                 .then().statusCode(401).body("code", equalTo("unauthorized"));
     }

@@ -37,7 +37,7 @@ class ProblemResponsesTest extends SystemTest {
     @CsvSource(delimiter = '|', value = {
             "not json                 | {outputs:                                                     | not valid JSON",
             "no outputs               | {\"outputs\":[]}                                               | outputs",
-            "unknown output type      | {\"outputs\":[{\"name\":\"a\",\"type\":\"hologram\"}]}        | expected one of video, image",
+            "unknown output type      | {\"outputs\":[{\"name\":\"a\",\"type\":\"hologram\"}]}        | expected one of video, hls, thumbnails, image",
             "bad output name          | {\"outputs\":[{\"name\":\"Bad Name\",\"type\":\"video\"}]}    | outputs[0].name",
             "duplicate output names   | {\"outputs\":[{\"name\":\"a\",\"type\":\"video\"},{\"name\":\"a\",\"type\":\"image\"}]} | used twice",
             "unknown field            | {\"outputs\":[{\"name\":\"a\",\"type\":\"video\",\"colour\":1}]} | colour",

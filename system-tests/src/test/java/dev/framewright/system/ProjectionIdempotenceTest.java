@@ -137,7 +137,10 @@ class ProjectionIdempotenceTest extends SystemTest {
                 assertThat(rs.next()).as("row for job %s", jobId).isTrue();
                 Map<String, String> row = new java.util.TreeMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+                    // updated_at is the latest event time folded, stale events included; it is not state.
+                    if (!rs.getMetaData().getColumnName(i).equals("updated_at")) {
+                        row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
+                    }
                 }
                 return row;
             }

@@ -75,8 +75,8 @@ class WebhookTest extends SystemTest {
         // Each attempt is visible on the job.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonPath job = Jobs.get(id);
-            assertThat(job.getString("webhooks[0].status")).isEqualTo("delivered");
-            assertThat(job.getList("webhooks[0].attempts.status")).containsExactly(503, 503, 204);
+            assertThat(job.getString("webhook.deliveries[0].status")).isEqualTo("delivered");
+            assertThat(job.getList("webhook.deliveries[0].history.status")).containsExactly(503, 503, 204);
         });
 
         // And re-sendable on demand.

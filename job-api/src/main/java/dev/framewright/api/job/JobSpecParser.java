@@ -64,6 +64,11 @@ public class JobSpecParser {
         if (json == null || json.isBlank()) {
             throw ApiException.invalidField("spec", "is missing: send the job spec as JSON");
         }
+        // The multipart layer decodes the part leniently, turning bytes that are not UTF-8 into U+FFFD; a spec
+        // with one is refused rather than stored with its labels silently altered.
+        if (json.indexOf('\uFFFD') >= 0) {
+            throw ApiException.invalidField("spec", "is not valid UTF-8");
+        }
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > JobSpec.MAX_BYTES) {
             throw ApiException.invalidField("spec", "is " + bytes + " bytes; at most " + JobSpec.MAX_BYTES);
