@@ -10,8 +10,9 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Over-limit bodies answer a problem, not Vert.x's bare 413: a declared {@code Content-Length} above
- * {@code framewright.uploads.max-bytes} is refused before any byte is read, and a chunked body that outgrows
- * {@code quarkus.http.limits.max-body-size} while being read gets the same body.
+ * {@code framewright.uploads.max-bytes} is refused before any byte is read. A chunked body that outgrows
+ * {@code quarkus.http.limits.max-body-size} is still cut off by Quarkus REST itself (VertxInputStream), which
+ * writes an empty 413 and closes the connection; there is no hook to give that one a body.
  */
 @ApplicationScoped
 public class BodyLimit {
@@ -25,13 +26,6 @@ public class BodyLimit {
     void install(@Observes Router router) {
         // Before Quarkus' own body handler and upload-limit routes.
         router.route().order(Integer.MIN_VALUE).handler(this::checkDeclaredLength);
-        router.route().order(Integer.MIN_VALUE).failureHandler(context -> {
-            if (context.statusCode() == 413 && !context.response().headWritten()) {
-                tooLarge(context);
-            } else {
-                context.next();
-            }
-        });
     }
 
     private void checkDeclaredLength(RoutingContext context) {
