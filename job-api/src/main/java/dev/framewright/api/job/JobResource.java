@@ -25,14 +25,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
 
-    // temporary wiring of auth and limits into the old job code (api-model's version replaces this file)
-    @jakarta.inject.Inject
-    dev.framewright.api.tenant.Caller caller;
-    @jakarta.inject.Inject
-    dev.framewright.api.limits.AdmissionControl admission;
-    @jakarta.inject.Inject
-    dev.framewright.api.upload.UploadPolicy uploads;
-
     private final JobSubmissionService submissions;
     private final JobSpecParser specParser;
     private final JobReadModel readModel;
@@ -62,8 +54,6 @@ public class JobResource {
         if (file == null) {
             throw new ApiException(400, "missing_file", "Missing file", "Send the media as the multipart part 'file'");
         }
-        uploads.inspect(file.uploadedFile());
-        admission.admitBlocking(caller.tenant());
         String contentType = file.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : file.contentType();
         JobRequested requested = submissions.submit(parsed, file.uploadedFile(), file.fileName(), contentType);
         JobDocument accepted = new JobDocument(requested.jobId(), "queued", new JobDocument.Progress(0, "queued"), 0,
