@@ -60,7 +60,7 @@ public class JobResource {
                 requested.time(), null, null,
                 new JobDocument.Input(requested.input().filename(), contentType, requested.input().size(), null),
                 requested.outputs().stream().map(o -> new JobDocument.Output(o.name(), o.type().wireName(), "queued",
-                        null, null, null, java.util.List.of(), null, null)).toList(),
+                        o.width(), o.height(), o.atSeconds(), java.util.List.of(), null, null)).toList(),
                 null);
         URI location = uri.getBaseUriBuilder().path(jobPath(requested.jobId())).build();
         return Response.accepted(accepted).location(location).build();

@@ -52,7 +52,7 @@ public class JobSubmissionService {
                     "The input could not be stored; nothing was accepted, retry later");
         }
 
-        JobRequested requested = JobRequested.simple(UUID.randomUUID(), jobId, DEFAULT_TENANT, Instant.now(),
+        JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, DEFAULT_TENANT, 0, Instant.now(),
                 new InputObject(key, filename, contentType, size),
                 spec.outputs().stream().map(OutputRequest::toEvent).toList());
         try {

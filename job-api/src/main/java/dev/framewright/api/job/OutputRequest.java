@@ -21,11 +21,6 @@ public record OutputRequest(
         @PositiveOrZero Double atSeconds) {
 
     public OutputSpec toEvent() {
-        // temporary compile fix against the new contract (api-model rewrites this)
-        return switch (type) {
-            case IMAGE -> new dev.framewright.events.ImageOutput(name, width, height, null, atSeconds, null);
-            case PROBE -> new dev.framewright.events.ProbeOutput(name);
-            default -> dev.framewright.events.VideoOutput.of(name, width, height);
-        };
+        return new OutputSpec(name, type, width, height, atSeconds);
     }
 }

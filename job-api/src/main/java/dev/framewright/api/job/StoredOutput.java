@@ -13,6 +13,7 @@ public record StoredOutput(String name, String type, String status, Integer widt
         List<OutputFile> files, MediaInfo media) {
 
     static StoredOutput queued(OutputSpec spec) {
-        return new StoredOutput(spec.name(), spec.type().wireName(), "queued", null, null, null, List.of(), null);
+        return new StoredOutput(spec.name(), spec.type().wireName(), "queued", spec.width(), spec.height(),
+                spec.atSeconds(), List.of(), null);
     }
 }
