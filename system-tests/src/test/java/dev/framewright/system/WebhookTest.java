@@ -61,7 +61,8 @@ class WebhookTest extends SystemTest {
                 .then().statusCode(202).extract().path("id");
         assertThat(Jobs.awaitTerminal(id).getString("status")).isEqualTo("succeeded");
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> received.size() >= 3);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                assertThat(received).as("deliveries so far; the job: %s", Jobs.get(id).prettify()).hasSizeGreaterThanOrEqualTo(3));
         Received delivered = received.get(2);
         assertThat(received.get(0).body()).as("every attempt sends the same body").isEqualTo(delivered.body());
         assertThat(Duration.between(received.get(0).at(), received.get(1).at())).as("backoff between attempts")

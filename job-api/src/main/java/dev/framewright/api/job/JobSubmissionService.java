@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.api.idempotency.IdempotencyStore;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
+import dev.framewright.api.limits.AdmissionControl;
+import dev.framewright.api.upload.MediaSniffer;
+import dev.framewright.api.upload.UploadPolicy;
 import dev.framewright.api.upload.UploadStore;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobRequested;
@@ -65,11 +68,15 @@ public class JobSubmissionService {
     private final ObjectMapper json;
     private final Set<String> queues;
     private final int defaultRetentionHours;
+    private final UploadPolicy uploadPolicy;
+    private final AdmissionControl admission;
 
     public JobSubmissionService(MediaStore store, EventPublisher publisher, JobReadModel readModel, UploadStore uploads,
-            IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json,
-            @ConfigProperty(name = "framewright.queues") Set<String> queues,
+            IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json, UploadPolicy uploadPolicy,
+            AdmissionControl admission, @ConfigProperty(name = "framewright.queues") Set<String> queues,
             @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
+        this.uploadPolicy = uploadPolicy;
+        this.admission = admission;
         this.store = store;
         this.publisher = publisher;
         this.readModel = readModel;
@@ -91,10 +98,16 @@ public class JobSubmissionService {
         if (size == 0) {
             throw new ApiException(400, "empty_upload", "Empty upload", "The 'file' part has no content");
         }
+        // By content, not by name or declared type: playlists, scripts and text never reach storage or a worker.
+        uploadPolicy.inspect(file.file());
+        if (overlay != null) {
+            uploadPolicy.inspect(overlay.file());
+        }
         checkOverlayParts(spec.outputs(), overlay);
         String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec) + "\nfile:" + digest(file.file())
                 + "\noverlay:" + (overlay == null ? "" : digest(overlay.file())));
         return idempotent(tenant, idempotencyKey, hash, jobId -> {
+            admission.admitBlocking(tenant);
             String inputKey = MediaStore.newInputKey(tenant);
             String overlayKey = overlay == null ? null : MediaStore.newInputKey(tenant);
             try {
@@ -130,8 +143,13 @@ public class JobSubmissionService {
         });
         HeadObjectResponse head = store.head(input.key()).orElseThrow(() -> new ApiException(400, "upload_missing",
                 "Upload missing", "Nothing was uploaded for upload_id " + input.id() + " (yet); PUT the file first"));
+        sniff(input);
+        for (UploadStore.Upload o : overlays) {
+            sniff(o);
+        }
         String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec));
         return idempotent(tenant, idempotencyKey, hash, jobId -> {
+            admission.admitBlocking(tenant);
             List<UploadStore.Upload> claimed = new ArrayList<>();
             try {
                 for (UploadStore.Upload upload : concat(input, overlays)) {
@@ -210,6 +228,20 @@ public class JobSubmissionService {
                             "must be one of " + new java.util.TreeSet<>(queues)))));
         }
         return queue;
+    }
+
+    /** A direct upload never passed through job-api: its first bytes are sniffed before a job may use it. */
+    private void sniff(UploadStore.Upload upload) {
+        byte[] head;
+        try (var in = store.open(upload.key(), "bytes=0-" + (MediaSniffer.HEAD_BYTES - 1))) {
+            head = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (head.length == 0 || MediaSniffer.sniff(head).isEmpty()) {
+            throw new ApiException(415, "unsupported_media_type", "Unsupported media type", "Upload " + upload.id()
+                    + " is not a media container job-api accepts (recognised by its content, not its name or type)");
+        }
     }
 
     private UploadStore.Upload upload(String tenant, String id, String field) {

@@ -53,7 +53,8 @@ class JobEventsStreamTest {
     /** Opens the stream; events arrive on the queue, then END once the server closed it. */
     private BlockingQueue<Sse> open(UUID jobId, String lastEventId) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "v1/jobs/" + jobId + "/events"))
-                .header("Accept", "text/event-stream");
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + dev.framewright.api.testing.LocalStackResource.DEV_KEY);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
@@ -140,7 +141,9 @@ class JobEventsStreamTest {
     @Test
     void unknownJobsAre404() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(base + "v1/jobs/" + UUID.randomUUID() + "/events")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create(base + "v1/jobs/" + UUID.randomUUID() + "/events"))
+                .header("Authorization", "Bearer " + dev.framewright.api.testing.LocalStackResource.DEV_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
     }
 }

@@ -1,0 +1,34 @@
+package dev.framewright.api.limits;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Back-pressure limits; per-tenant overrides live in the {@code tenants} table. */
+@ConfigMapping(prefix = "framewright.limits")
+public interface LimitsConfig {
+
+    /** Sustained API requests per second per tenant, per job-api instance. */
+    @WithDefault("50")
+    int requestsPerSecond();
+
+    /** Requests a tenant may make at once above the sustained rate (the bucket's size). */
+    @WithDefault("100")
+    int burst();
+
+    /** Queued plus running jobs a tenant may have before submissions answer 429. */
+    @WithDefault("1000")
+    int maxQueuedJobsPerTenant();
+
+    /** The transcoder group's total lag on the request topics above which submissions answer 503. */
+    @WithDefault("10000")
+    long maxQueueDepth();
+
+    /** How often the queue depth is measured. */
+    @WithDefault("2s")
+    Duration queueDepthRefresh();
+
+    /** The consumer group whose lag is the queue depth. */
+    @WithDefault("transcoder")
+    String transcoderGroup();
+}
