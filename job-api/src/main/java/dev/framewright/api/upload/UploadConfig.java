@@ -12,4 +12,8 @@ public interface UploadConfig {
      */
     @WithDefault("10737418240")
     long maxBytes();
+
+    /** How long a presigned PUT of {@code POST /v1/uploads} stays valid. */
+    @WithDefault("15M")
+    java.time.Duration presignedTtl();
 }

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -53,14 +52,12 @@ public class UploadResource {
     private final Duration ttl;
     private final long maxBytes;
 
-    public UploadResource(MediaStore store, UploadStore uploads, Caller caller,
-            @ConfigProperty(name = "framewright.uploads.presigned-ttl") Duration ttl,
-            @ConfigProperty(name = "framewright.uploads.max-bytes") long maxBytes) {
+    public UploadResource(MediaStore store, UploadStore uploads, Caller caller, UploadConfig config) {
         this.store = store;
         this.uploads = uploads;
         this.caller = caller;
-        this.ttl = ttl;
-        this.maxBytes = maxBytes;
+        this.ttl = config.presignedTtl();
+        this.maxBytes = config.maxBytes();
     }
 
     @POST

@@ -40,24 +40,24 @@ class IdempotencyTest {
     @Test
     void sameKeyAndBodyReturnsTheSameJobAndADifferentBodyConflicts() {
         String key = "key-" + UUID.randomUUID();
-        Response first = submit(key, "media one".getBytes(), SPEC);
+        Response first = submit(key, Fixtures.mp4("media one"), SPEC);
         first.then().statusCode(202);
-        Response again = submit(key, "media one".getBytes(), SPEC);
+        Response again = submit(key, Fixtures.mp4("media one"), SPEC);
         again.then().statusCode(202).header("Idempotent-Replayed", "true");
         assertThat(again.asString()).isEqualTo(first.asString());
         assertThat(again.header("Location")).isEqualTo(first.header("Location"));
 
         // Same spec, other media: a different request.
-        submit(key, "media two".getBytes(), SPEC).then().statusCode(409).body("code", equalTo("idempotency_key_reused"));
+        submit(key, Fixtures.mp4("media two"), SPEC).then().statusCode(409).body("code", equalTo("idempotency_key_reused"));
         // Same media, other spec (key order does not matter, content does).
-        submit(key, "media one".getBytes(), "{\"labels\": {\"k\": \"v\"}, \"outputs\": [{\"type\": \"probe\", \"name\": \"meta\"}]}")
+        submit(key, Fixtures.mp4("media one"), "{\"labels\": {\"k\": \"v\"}, \"outputs\": [{\"type\": \"probe\", \"name\": \"meta\"}]}")
                 .then().statusCode(202).header("Idempotent-Replayed", "true");
-        submit(key, "media one".getBytes(), SPEC.replace("\"v\"", "\"w\"")).then().statusCode(409);
+        submit(key, Fixtures.mp4("media one"), SPEC.replace("\"v\"", "\"w\"")).then().statusCode(409);
 
         UUID jobId = UUID.fromString(first.jsonPath().getString("id"));
         assertThat(Fixtures.events(Topics.JOB_REQUESTS, e -> e.jobId().equals(jobId), 1, Duration.ofSeconds(15)))
                 .hasSize(1);
-        given().header("Idempotency-Key", "has spaces in it").multiPart("file", "a", new byte[] {1})
+        given().header("Idempotency-Key", "has spaces in it").multiPart("file", "a", Fixtures.mp4("a"))
                 .multiPart("spec", SPEC).post("/v1/jobs").then().statusCode(400)
                 .body("code", equalTo("invalid_idempotency_key"));
     }
@@ -65,7 +65,7 @@ class IdempotencyTest {
     @Test
     void concurrentRequestsWithOneKeyMakeOneJob() throws Exception {
         String key = "race-" + UUID.randomUUID();
-        byte[] media = ("racing media " + key).getBytes();
+        byte[] media = Fixtures.mp4("racing media " + key);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Callable<Response>> calls = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.framewright.api.job;
 
+import dev.framewright.api.testing.Fixtures;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -113,14 +114,14 @@ class SpecValidationTest {
         }
         String spec = "{\"labels\": {" + labels + "}, \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}";
         org.assertj.core.api.Assertions.assertThat(spec.length()).isGreaterThan(8000);
-        given().multiPart("file", "clip.mp4", new byte[] {1, 2, 3}, "video/mp4")
+        given().multiPart("file", "clip.mp4", Fixtures.mp4("clip"), "video/mp4")
                 .multiPart("spec", spec, "application/json")
                 .post("/v1/jobs").then().statusCode(202).body("labels.label-31", equalTo("v".repeat(250)));
     }
 
     @Test
     void multipartSpecIsCheckedToo() {
-        given().multiPart("file", "clip.mp4", new byte[] {1, 2, 3}, "video/mp4")
+        given().multiPart("file", "clip.mp4", Fixtures.mp4("clip"), "video/mp4")
                 .multiPart("spec", "{\"outputs\": [{\"name\": \"i\", \"type\": \"image\", \"at_seconds\": -1}]}",
                         "application/json")
                 .post("/v1/jobs").then().statusCode(400)

@@ -57,9 +57,9 @@ class SubmitTest {
 
     @Test
     void jsonSubmitOfADirectUploadPublishesOnTheQueueTopicAndSeedsTheReadModel() throws Exception {
-        byte[] media = "pretend this is an mp4".getBytes();
+        byte[] media = Fixtures.mp4("pretend this is an mp4");
         String input = upload("clip.mp4", "video/mp4", media);
-        String logo = upload("logo.png", "image/png", new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        String logo = upload("logo.png", "image/png", Fixtures.png());
         String body = """
                 {"upload_id": "%s", "queue": "express", "labels": {"customer": "acme", "batch.id": "42"},
                  "webhook": {"url": "https://hooks.example.com/fw", "progress": true},
@@ -145,10 +145,10 @@ class SubmitTest {
 
     @Test
     void multipartSubmitStoresTheInputUnderTheTenantAndTheOverlayPart() {
-        byte[] media = "another pretend clip".getBytes();
+        byte[] media = Fixtures.mp4("another pretend clip");
         Response accepted = given()
                 .multiPart("file", "talk.mov", media, "video/quicktime")
-                .multiPart("overlay", "logo.png", new byte[] {1, 2, 3, 4, 5}, "image/png")
+                .multiPart("overlay", "logo.png", Fixtures.png(), "image/png")
                 .multiPart("spec", """
                         {"outputs": [{"name": "small", "type": "video", "height": 360, "overlay": {"position": "center"}},
                                      {"name": "still", "type": "image", "at_seconds": 1.5, "fit": "cover", "width": 320, "height": 320},
@@ -164,7 +164,7 @@ class SubmitTest {
         assertThat(store.head(requested.input().key()).orElseThrow().contentLength()).isEqualTo(media.length);
         String overlayKey = ((VideoOutput) requested.outputs().get(0)).overlay().image();
         assertThat(overlayKey).startsWith("uploads/default/");
-        assertThat(store.head(overlayKey).orElseThrow().contentLength()).isEqualTo(5);
+        assertThat(store.head(overlayKey).orElseThrow().contentLength()).isEqualTo(Fixtures.png().length);
         assertThat(requested.expiresAt()).isCloseTo(Instant.now().plus(168, ChronoUnit.HOURS), within(1, ChronoUnit.MINUTES));
         assertThat(requested.outputs()).extracting(o -> o.type().wireName())
                 .containsExactly("video", "image", "audio", "preview");

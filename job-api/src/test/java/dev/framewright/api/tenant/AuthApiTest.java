@@ -45,6 +45,18 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = AuthStackResource.class, restrictToAnnotatedClass = true)
 class AuthApiTest {
 
+    /** These tests choose their own Authorization header, or none: no default key. */
+    @org.junit.jupiter.api.BeforeEach
+    void noDefaultKey() {
+        io.restassured.RestAssured.replaceFiltersWith(java.util.List.of());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void defaultKeyForTheOtherTests() {
+        dev.framewright.api.testing.Fixtures.useDevKey();
+    }
+
+
     static final String SPEC = "{\"outputs\":[{\"name\":\"still\",\"type\":\"image\",\"width\":32}]}";
 
     @Inject
@@ -144,7 +156,7 @@ class AuthApiTest {
                 .multiPart("file", "empty.mp4", new byte[0], "video/mp4")
                 .multiPart("spec", SPEC)
                 .post("/v1/jobs")
-                .then().statusCode(415).body("code", is("unsupported_media_type"));
+                .then().statusCode(400).body("code", is("empty_upload"));
     }
 
     @Test

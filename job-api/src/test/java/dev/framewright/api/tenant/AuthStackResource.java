@@ -31,8 +31,6 @@ public class AuthStackResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        // These tests choose their own Authorization header, or none.
-        io.restassured.RestAssured.requestSpecification = null;
         try {
             dir = Files.createTempDirectory("job-api-auth-stack");
             stack = LocalStack.start(StackConfig.ephemeral(dir));

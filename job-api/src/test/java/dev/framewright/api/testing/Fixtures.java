@@ -88,4 +88,33 @@ public final class Fixtures {
         }
         return events.get(0);
     }
+
+    /** Bytes job-api's sniffing takes for an MP4 (an ftyp box), made distinct by {@code salt}; job-api never decodes them. */
+    public static byte[] mp4(String salt) {
+        byte[] ftyp = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
+        byte[] tail = salt.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(ftyp, ftyp.length + tail.length);
+        System.arraycopy(tail, 0, all, ftyp.length, tail.length);
+        return all;
+    }
+
+    /** The PNG signature and an IHDR chunk: what sniffing needs to call it a PNG. */
+    public static byte[] png() {
+        return new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                0, 0, 0, 16, 0, 0, 0, 16, 8, 6, 0, 0, 0, 0x1f, (byte) 0xf3, (byte) 0xff, 0x61};
+    }
+
+    /**
+     * Every RestAssured request without an Authorization header is the development tenant's (the %test profile
+     * registers its key). A filter, not a request specification: a specification built before Quarkus starts would
+     * pin the port.
+     */
+    public static void useDevKey() {
+        io.restassured.RestAssured.replaceFiltersWith((request, response, context) -> {
+            if (!request.getHeaders().hasHeaderWithName("Authorization")) {
+                request.header("Authorization", "Bearer " + LocalStackResource.DEV_KEY);
+            }
+            return context.next(request, response);
+        });
+    }
 }

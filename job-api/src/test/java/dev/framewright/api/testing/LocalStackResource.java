@@ -32,15 +32,11 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         return stack;
     }
 
-    @Override
     public static final String DEV_KEY = "fw_dev_local_development_key_0000000001";
 
+    @Override
     public Map<String, String> start() {
-        // Every request of these tests is the development tenant's (the %test profile registers its key).
-        io.restassured.RestAssured.config = io.restassured.RestAssured.config().headerConfig(
-                io.restassured.config.HeaderConfig.headerConfig().overwriteHeadersWithName("Authorization"));
-        io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + DEV_KEY).build();
+        Fixtures.useDevKey();
         try {
             dataDir = Files.createTempDirectory("job-api-stack");
             stack = LocalStack.start(StackConfig.ephemeral(dataDir));
