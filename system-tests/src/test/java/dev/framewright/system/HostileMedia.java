@@ -10,7 +10,12 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +30,7 @@ import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -145,15 +151,15 @@ final class HostileMedia {
         return Files.write(dir.resolve("huge.jpg"), jpeg);
     }
 
-    /** A WAV header that promises ~149 hours of audio. */
-    static Path wavClaimingHours(Path dir) throws IOException {
-        ByteBuffer wav = ByteBuffer.allocate(44 + 8000).order(ByteOrder.LITTLE_ENDIAN);
-        wav.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(0xFFFFFFF0 + 36);
-        wav.put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        wav.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(8000).putInt(8000).putShort((short) 1).putShort((short) 8);
-        wav.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(0xFFFFFFF0);
-        return Files.write(dir.resolve("endless.wav"), wav.array());
+    /** A GIF whose screen and single image claim 65535 x 65535 pixels, carried by a few bytes of LZW data. */
+    static Path gifBomb(Path dir) throws IOException {
+        ByteBuffer gif = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        gif.put("GIF89a".getBytes(StandardCharsets.US_ASCII)).putShort((short) 0xFFFF).putShort((short) 0xFFFF)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        gif.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) 0xFFFF).putShort((short) 0xFFFF)
+                .put((byte) 0);
+        gif.put((byte) 2).put((byte) 2).put((byte) 0x44).put((byte) 0x01).put((byte) 0).put((byte) 0x3B);
+        return Files.write(dir.resolve("bomb.gif"), Arrays.copyOf(gif.array(), gif.position()));
     }
 
     /** A silent video whose second (and last) frame sits 10 hours in: tiny file, 10-hour duration. */
@@ -190,7 +196,7 @@ final class HostileMedia {
         return out;
     }
 
-    /** A Matroska file declaring {@code count} audio streams (and holding no packets). */
+    /** A Matroska file with {@code count} audio streams, each holding 20 ms of silence. */
     static Path thousandsOfStreams(Path dir, int count) throws IOException {
         Path out = dir.resolve("streams-" + count + ".mkv");
         AVFormatContext context = new AVFormatContext(null);
@@ -204,6 +210,7 @@ final class HostileMedia {
                 stream.codecpar().codec_type(AVMEDIA_TYPE_AUDIO).codec_id(AV_CODEC_ID_PCM_S16LE).sample_rate(8000)
                         .bits_per_coded_sample(16);
                 av_channel_layout_default(stream.codecpar().ch_layout(), 1);
+                stream.time_base(av_make_q(1, 8000));
             }
             AVIOContext io = new AVIOContext(null);
             if (avio_open(io, out.toString(), AVIO_FLAG_WRITE) < 0) {
@@ -212,6 +219,14 @@ final class HostileMedia {
             context.pb(io);
             if (avformat_write_header(context, (org.bytedeco.ffmpeg.avutil.AVDictionary) null) < 0) {
                 throw new IOException("cannot write the header");
+            }
+            // One packet of silence per stream, so that the file is a complete, readable Matroska.
+            for (int i = 0; i < count; i++) {
+                AVPacket packet = av_packet_alloc();
+                av_new_packet(packet, 320);
+                packet.stream_index(i).pts(0).dts(0).duration(160);
+                av_interleaved_write_frame(context, packet);
+                av_packet_free(packet);
             }
             av_write_trailer(context);
             avio_closep(context.pb());
