@@ -108,6 +108,8 @@ public final class Framewright implements AutoCloseable {
         env.put("FRAMEWRIGHT_TRANSCODER_QUEUES", queues);
         env.put("FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS", "default:" + DEV_API_KEY);
         env.put("FRAMEWRIGHT_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET);
+        // Webhook receivers on this machine are the point of a development stack; production refuses them.
+        env.put("FRAMEWRIGHT_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true");
         // One developer (or one test suite) on a laptop: room to poll and to burst, unlike a shared deployment.
         env.put("FRAMEWRIGHT_LIMITS_REQUESTS_PER_SECOND", "500");
         env.put("FRAMEWRIGHT_LIMITS_BURST", "1000");

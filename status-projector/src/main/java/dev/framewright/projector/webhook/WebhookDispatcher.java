@@ -66,6 +66,7 @@ public class WebhookDispatcher {
     private final Duration backoffBase;
     private final Duration backoffCap;
     private final boolean enabled;
+    private final boolean allowPrivateNetworks;
     private final HttpClient http;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopped;
@@ -77,7 +78,10 @@ public class WebhookDispatcher {
             @ConfigProperty(name = "framewright.webhooks.timeout", defaultValue = "10s") Duration timeout,
             @ConfigProperty(name = "framewright.webhooks.backoff-base", defaultValue = "5s") Duration backoffBase,
             @ConfigProperty(name = "framewright.webhooks.backoff-cap", defaultValue = "1h") Duration backoffCap,
-            @ConfigProperty(name = "framewright.webhooks.enabled", defaultValue = "true") boolean enabled) {
+            @ConfigProperty(name = "framewright.webhooks.enabled", defaultValue = "true") boolean enabled,
+            @ConfigProperty(name = "framewright.webhooks.allow-private-networks", defaultValue = "false")
+            boolean allowPrivateNetworks) {
+        this.allowPrivateNetworks = allowPrivateNetworks;
         this.pool = pool;
         this.vertx = vertx;
         this.secret = secret;
@@ -137,7 +141,12 @@ public class WebhookDispatcher {
         }
     }
 
-    private record Outcome(Integer status, String error) {
+    /** @param refused the destination is not allowed: failed at once, never retried */
+    private record Outcome(Integer status, String error, boolean refused) {
+        Outcome(Integer status, String error) {
+            this(status, error, false);
+        }
+
         boolean delivered() {
             return error == null && status != null && status >= 200 && status < 300;
         }
@@ -146,7 +155,11 @@ public class WebhookDispatcher {
     private void deliver(Due due) {
         inFlight.incrementAndGet();
         long started = System.nanoTime();
-        Uni.createFrom().deferred(() -> post(due))
+        Uni.createFrom().item(() -> WebhookDestination.refusal(URI.create(due.url()), allowPrivateNetworks))
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .chain(refusal -> refusal.isPresent()
+                        ? Uni.createFrom().item(new Outcome(null, "refused: " + refusal.get(), true))
+                        : post(due))
                 .onFailure().recoverWithItem(e -> new Outcome(null, describe(e)))
                 .chain(outcome -> record(due, outcome, (int) ((System.nanoTime() - started) / 1_000_000)))
                 .eventually(inFlight::decrementAndGet)
@@ -180,7 +193,7 @@ public class WebhookDispatcher {
                 : outcome.delivered() ? null : "HTTP " + outcome.status();
         if (outcome.delivered()) {
             status = "delivered";
-        } else if (!now.isBefore(due.giveUpAt())) {
+        } else if (outcome.refused() || !now.isBefore(due.giveUpAt())) {
             status = "failed";
         } else {
             status = "pending";
