@@ -13,13 +13,14 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes job events keyed by job id on the topic each one names (a queue's request topic, the lifecycle topic),
- * through one idempotent acks=all producer. Blocking: returns once the broker acknowledged, or fails within 5 s.
+ * through one idempotent acks=all producer. Blocking: returns once the broker acknowledged, or fails within 4 s, so
+ * that a submission answers 503 within the 5 s the API promises.
  */
 @ApplicationScoped
 public class EventPublisher {
 
     public static final String CHANNEL = "job-requests";
-    static final Duration BROKER_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration BROKER_TIMEOUT = Duration.ofSeconds(4);
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
     private final MutinyEmitter<JobEvent> emitter;

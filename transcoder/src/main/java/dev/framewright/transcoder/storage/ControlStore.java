@@ -39,9 +39,22 @@ public class ControlStore {
      * @param lastWorker    who started the last attempt
      * @param lastStartedAt when
      */
-    public record Attempts(int attempts, int unfinished, String lastWorker, Instant lastStartedAt) {
+    /**
+     * @param concludedAttempt the attempt whose terminal event was emitted last; null before any. A request redelivered
+     *                         after that (its worker died before committing the offset) is already answered.
+     */
+    public record Attempts(int attempts, int unfinished, String lastWorker, Instant lastStartedAt,
+            Integer concludedAttempt) {
 
-        public static final Attempts NONE = new Attempts(0, 0, null, null);
+        public static final Attempts NONE = new Attempts(0, 0, null, null, null);
+
+        /**
+         * Whether a terminal event was already emitted for this request: an attempt after the request's
+         * {@code attempt} (0 for a new job, the attempts so far for a retry) concluded it.
+         */
+        public boolean concluded(int requestAttempt) {
+            return concludedAttempt != null && concludedAttempt > requestAttempt;
+        }
 
         /**
          * The number of the next attempt: after every attempt recorded here, and after those a retry request
@@ -58,17 +71,22 @@ public class ControlStore {
 
         /** Written before an attempt starts: it counts as unfinished until {@link #ended()} is written. */
         public Attempts started(int attempt, String worker, Instant at) {
-            return new Attempts(Math.max(attempts, attempt), unfinished + 1, worker, at);
+            return new Attempts(Math.max(attempts, attempt), unfinished + 1, worker, at, concludedAttempt);
         }
 
         /** The attempt reached an end (terminal event, or a handled failure that is retried): no crash. */
         public Attempts ended() {
-            return new Attempts(attempts, 0, lastWorker, lastStartedAt);
+            return new Attempts(attempts, 0, lastWorker, lastStartedAt, concludedAttempt);
+        }
+
+        /** The attempt's terminal event is durable: the request is answered. */
+        public Attempts concludedBy(int attempt) {
+            return new Attempts(Math.max(attempts, attempt), 0, lastWorker, lastStartedAt, attempt);
         }
 
         /** The attempt was handed back on shutdown: not a crash, so the unfinished count is what it was before. */
         public Attempts released(Attempts before) {
-            return new Attempts(attempts, before.unfinished, lastWorker, lastStartedAt);
+            return new Attempts(attempts, before.unfinished, lastWorker, lastStartedAt, concludedAttempt);
         }
     }
 

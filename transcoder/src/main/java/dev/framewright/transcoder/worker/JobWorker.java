@@ -176,13 +176,21 @@ public class JobWorker {
 
     private Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, Running self)
             throws InterruptedException {
+        Attempts known = withRetries("read attempts", () -> control.attempts(job.jobId()));
+        if (known.concluded(job.attempt())) {
+            // Answered already: the worker that emitted the terminal event died before its offset was committed.
+            LOG.infof("Job %s was already concluded by attempt %d; redelivery skipped", job.jobId(),
+                    known.concludedAttempt());
+            return Delivery.ACK;
+        }
         Optional<CancelRequest> cancel = withRetries("read the cancel request", () -> control.cancel(job.jobId()));
         if (cancel.isPresent()) {
             if (!cancel.get().terminalEmitted()) {
                 Attempts attempts = withRetries("read attempts", () -> control.attempts(job.jobId()));
                 cleanUp(job);
-                terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(),
-                        attempts.next(job.attempt()), Instant.now()));
+                int attempt = attempts.next(job.attempt());
+                terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now()));
+                markConcluded(job, attempts, attempt);
             }
             LOG.infof("Job %s was canceled before it started", job.jobId());
             return Delivery.ACK;
@@ -198,9 +206,11 @@ public class JobWorker {
                 String message = before.unfinished() + " attempts in a row ended without a result (last on "
                         + before.lastWorker() + "); the job was set aside";
                 LOG.warnf("Job %s quarantined: %s", job.jobId(), message);
-                terminal(JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), Math.max(1, before.attempts()),
+                int attempt = Math.max(1, before.attempts());
+                terminal(JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
                         Instant.now(), FailureCode.QUARANTINED, message));
                 deadLetter(job, meta, FailureCode.QUARANTINED, message, before.attempts());
+                markConcluded(job, before, attempt);
                 return Delivery.ACK;
             }
             int attempt = before.next(job.attempt());
@@ -265,7 +275,7 @@ public class JobWorker {
         } else {
             throw new IllegalStateException("Released attempts are handled by the caller");
         }
-        markEnded(job, started);
+        markConcluded(job, started, attempt);
     }
 
     AttemptResult runAttempt(JobRequested job, int attempt, Running self) {
@@ -360,6 +370,19 @@ public class JobWorker {
             LOG.infof("Job %s waits for %s; next look in %d ms", job.jobId(), check.describe(), wait);
             self.sleep(wait);
             wait = Math.min(wait * 2, config.admission().maxWait().toMillis());
+        }
+    }
+
+    /** After the terminal event: a redelivery of this request is recognised as answered. */
+    private void markConcluded(JobRequested job, Attempts before, int attempt) {
+        try {
+            withRetries("conclude the attempt", () -> {
+                control.writeAttempts(job.jobId(), before.concludedBy(attempt));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // The terminal event is out; a redelivery would run the job once more, and the fold ignores its events.
+            LOG.warnf(e, "Job %s: could not record the conclusion of attempt %d", job.jobId(), attempt);
         }
     }
 

@@ -134,6 +134,20 @@ class JobWorkerStackTest {
     }
 
     @Test
+    void aRequestRedeliveredAfterItsTerminalEventIsNotRunAgain() throws Exception {
+        JobRequested job = submit(List.of(VideoOutput.of("ok", 640, null)), null);
+        await(job, JobCompleted.class);
+        // What a restarted worker sees when its predecessor died between the terminal event and the offset commit.
+        producer.send(new ProducerRecord<>(Topics.requests("default"), job.jobId().toString(), (JobEvent) job)).get();
+        JobRequested marker = submit(List.of(VideoOutput.of("ok", 640, null)), null);
+        await(marker, JobCompleted.class); // the same partition order is not guaranteed; give the worker time anyway
+        Thread.sleep(2000);
+        assertThat(terminals(job)).hasSize(1);
+        assertThat(events(job).stream().filter(e -> e instanceof JobStarted)).hasSize(1);
+        assertThat(control.attempts(job.jobId()).concludedAttempt()).isEqualTo(1);
+    }
+
+    @Test
     void cancelMidRunStopsTheAttemptDeletesOutputsAndEmitsOneJobCanceled() throws Exception {
         JobRequested job = submit(List.of(VideoOutput.of("slow", 640, null)), null);
         await(job, JobStarted.class);
@@ -207,7 +221,7 @@ class JobWorkerStackTest {
     void crashLoopingJobIsQuarantinedAndRedriveGivesItItsAttemptsBack() throws Exception {
         UUID jobId = UUID.randomUUID();
         // Two workers died on it (max-attempts is 2 here): attempts started, never ended.
-        control.writeAttempts(jobId, new ControlStore.Attempts(2, 2, "crashed-worker", Instant.now()));
+        control.writeAttempts(jobId, new ControlStore.Attempts(2, 2, "crashed-worker", Instant.now(), null));
         JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
         JobFailed failed = await(job, JobFailed.class);
         assertThat(failed.code()).isEqualTo("quarantined");
