@@ -82,8 +82,12 @@ class ChaosRunTest {
         try (Framewright system = Framewright.start(root, StackConfig.ephemeral(work.resolve("data")), options)) {
             RequestSpecification api = given().baseUri(system.apiBaseUrl())
                     .header("Authorization", "Bearer " + Framewright.DEV_API_KEY);
-            Path clip = Media.clip(media, 320, 240, 4);
+            Path clip = Media.clip(media, 640, 360, 6);
 
+            // The monkey starts with the first submission, so kills land while jobs run.
+            Chaos chaos = new Chaos(system);
+            Thread monkey = new Thread(chaos, "chaos-monkey");
+            monkey.start();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
                 ids.add(given().spec(api)
@@ -95,16 +99,13 @@ class ChaosRunTest {
                         .post("/v1/jobs").then().statusCode(202).extract().path("id"));
             }
             Instant submitted = Instant.now();
-
-            Chaos chaos = new Chaos(system);
-            Thread monkey = new Thread(chaos, "chaos-monkey");
-            monkey.start();
             Map<String, JsonPath> finals = awaitAllTerminal(api, ids);
             chaos.stop();
             monkey.join();
             Instant drained = Instant.now();
 
-            Map<UUID, Integer> terminalEvents = terminalEventsPerJob(system.stack().kafkaBootstrapServers());
+            TerminalAudit audit = terminalEventsPerJob(system.stack().kafkaBootstrapServers());
+            Map<UUID, Integer> terminalEvents = audit.distinctPerJob();
             List<String> lost = ids.stream().filter(id -> !finals.containsKey(id)).toList();
             List<String> duplicated = ids.stream()
                     .filter(id -> terminalEvents.getOrDefault(UUID.fromString(id), 0) > 1).toList();
@@ -128,14 +129,15 @@ class ChaosRunTest {
                       attempts per job         %s
                       lost                     %d
                       no terminal event        %d
-                      two+ terminal events     %d
+                      two+ terminal events     %d (distinct event ids per job)
+                      terminal records seen twice %d (same event id: a worker died while publishing it; consumers drop it by id)
                       broker down: POST answer %d in %d ms; accepting again %d ms after the broker returned;
                                                the job submitted then: %s
                       replay into empty DB     %s (%d jobs, %d s to catch up)
                     """.formatted(Instant.now(), JOBS, Duration.between(began, submitted).toSeconds(),
                     chaos.transcoderKills.get(), chaos.projectorKills.get(),
                     Duration.between(submitted, drained).toSeconds(), byStatus, byAttempts, lost.size(),
-                    withoutTerminalEvent.size(), duplicated.size(), outage.statusWhileDown, outage.answerMillis,
+                    withoutTerminalEvent.size(), duplicated.size(), audit.redelivered(), outage.statusWhileDown, outage.answerMillis,
                     outage.recoveryMillis, outage.jobAfterwards, replay.equal ? "identical" : "DIFFERENT: " + replay.diff,
                     replay.jobs, replay.seconds);
             System.out.println(report);
@@ -210,13 +212,18 @@ class ChaosRunTest {
         return finals;
     }
 
-    private static Map<UUID, Integer> terminalEventsPerJob(String bootstrap) {
+    /** Terminal events per job counted by distinct event id, and how many records repeated an id already seen. */
+    private record TerminalAudit(Map<UUID, Integer> distinctPerJob, int redelivered) {
+    }
+
+    private static TerminalAudit terminalEventsPerJob(String bootstrap) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "chaos-audit-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<UUID, Integer> counts = new HashMap<>();
+        Map<UUID, Set<UUID>> ids = new HashMap<>();
+        int redelivered = 0;
         try (KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new JobEventDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.JOB_LIFECYCLE).stream()
@@ -229,12 +236,16 @@ class ChaosRunTest {
                 for (ConsumerRecord<String, JobEvent> record : consumer.poll(Duration.ofMillis(500))) {
                     JobEvent event = record.value();
                     if (event instanceof JobCompleted || event instanceof JobFailed || event instanceof JobCanceled) {
-                        counts.merge(event.jobId(), 1, Integer::sum);
+                        if (!ids.computeIfAbsent(event.jobId(), j -> new java.util.HashSet<>()).add(event.eventId())) {
+                            redelivered++;
+                        }
                     }
                 }
             }
         }
-        return counts;
+        Map<UUID, Integer> counts = new HashMap<>();
+        ids.forEach((job, events) -> counts.put(job, events.size()));
+        return new TerminalAudit(counts, redelivered);
     }
 
     private record Outage(int statusWhileDown, long answerMillis, long recoveryMillis, String jobAfterwards) {

@@ -1,10 +1,13 @@
 package dev.framewright.transcoder.storage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.framewright.events.EventType;
+import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobEventJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,11 +45,34 @@ public class ControlStore {
     /**
      * @param concludedAttempt the attempt whose terminal event was emitted last; null before any. A request redelivered
      *                         after that (its worker died before committing the offset) is already answered.
+     * @param pendingTerminal  a terminal event about to be published ({@code type} = its CloudEvents type, {@code
+     *                         json} = the event), written before it is sent: a worker that dies around the send leaves
+     *                         it here, and the next delivery publishes the same event (same id) instead of running the
+     *                         job again, so consumers see one terminal event, at most delivered twice
      */
     public record Attempts(int attempts, int unfinished, String lastWorker, Instant lastStartedAt,
-            Integer concludedAttempt) {
+            Integer concludedAttempt, PendingTerminal pendingTerminal) {
 
-        public static final Attempts NONE = new Attempts(0, 0, null, null, null);
+        public static final Attempts NONE = new Attempts(0, 0, null, null, null, null);
+
+        /** A terminal event on its way out. */
+        public record PendingTerminal(String type, String json) {
+
+            static PendingTerminal of(JobEvent event) {
+                return new PendingTerminal(event.type(), new String(JobEventJson.write(event), StandardCharsets.UTF_8));
+            }
+
+            public Optional<JobEvent> event() {
+                return EventType.fromCeType(type).map(t -> JobEventJson.read(json.getBytes(StandardCharsets.UTF_8),
+                        t.recordClass()));
+            }
+        }
+
+        /** Recorded just before {@code terminal} is published. */
+        public Attempts concluding(JobEvent terminal) {
+            return new Attempts(Math.max(attempts, terminal.attempt()), unfinished, lastWorker, lastStartedAt,
+                    concludedAttempt, PendingTerminal.of(terminal));
+        }
 
         /**
          * Whether a terminal event was already emitted for this request: an attempt after the request's
@@ -71,22 +97,23 @@ public class ControlStore {
 
         /** Written before an attempt starts: it counts as unfinished until {@link #ended()} is written. */
         public Attempts started(int attempt, String worker, Instant at) {
-            return new Attempts(Math.max(attempts, attempt), unfinished + 1, worker, at, concludedAttempt);
+            return new Attempts(Math.max(attempts, attempt), unfinished + 1, worker, at, concludedAttempt, null);
         }
 
         /** The attempt reached an end (terminal event, or a handled failure that is retried): no crash. */
         public Attempts ended() {
-            return new Attempts(attempts, 0, lastWorker, lastStartedAt, concludedAttempt);
+            return new Attempts(attempts, 0, lastWorker, lastStartedAt, concludedAttempt, pendingTerminal);
         }
 
         /** The attempt's terminal event is durable: the request is answered. */
         public Attempts concludedBy(int attempt) {
-            return new Attempts(Math.max(attempts, attempt), 0, lastWorker, lastStartedAt, attempt);
+            return new Attempts(Math.max(attempts, attempt), 0, lastWorker, lastStartedAt, attempt, null);
         }
 
         /** The attempt was handed back on shutdown: not a crash, so the unfinished count is what it was before. */
         public Attempts released(Attempts before) {
-            return new Attempts(attempts, before.unfinished, lastWorker, lastStartedAt, concludedAttempt);
+            return new Attempts(attempts, before.unfinished, lastWorker, lastStartedAt, concludedAttempt,
+                    pendingTerminal);
         }
     }
 

@@ -177,6 +177,17 @@ public class JobWorker {
     private Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, Running self)
             throws InterruptedException {
         Attempts known = withRetries("read attempts", () -> control.attempts(job.jobId()));
+        Optional<JobEvent> pending = known.pendingTerminal() == null ? Optional.empty()
+                : known.pendingTerminal().event();
+        if (pending.isPresent()) {
+            // The last worker died around publishing this terminal event: publish the same event (same id) again
+            // rather than run the job once more; consumers drop the duplicate by its id.
+            LOG.infof("Job %s: publishing the terminal event of attempt %d its worker left pending", job.jobId(),
+                    pending.get().attempt());
+            emitDurably(pending.get());
+            markConcluded(job, known, pending.get().attempt());
+            return Delivery.ACK;
+        }
         if (known.concluded(job.attempt())) {
             // Answered already: the worker that emitted the terminal event died before its offset was committed.
             LOG.infof("Job %s was already concluded by attempt %d; redelivery skipped", job.jobId(),
@@ -189,8 +200,8 @@ public class JobWorker {
                 Attempts attempts = withRetries("read attempts", () -> control.attempts(job.jobId()));
                 cleanUp(job);
                 int attempt = attempts.next(job.attempt());
-                terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now()));
-                markConcluded(job, attempts, attempt);
+                conclude(job, attempts, new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
+                        Instant.now()));
             }
             LOG.infof("Job %s was canceled before it started", job.jobId());
             return Delivery.ACK;
@@ -207,10 +218,9 @@ public class JobWorker {
                         + before.lastWorker() + "); the job was set aside";
                 LOG.warnf("Job %s quarantined: %s", job.jobId(), message);
                 int attempt = Math.max(1, before.attempts());
-                terminal(JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
-                        Instant.now(), FailureCode.QUARANTINED, message));
                 deadLetter(job, meta, FailureCode.QUARANTINED, message, before.attempts());
-                markConcluded(job, before, attempt);
+                conclude(job, before, JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
+                        Instant.now(), FailureCode.QUARANTINED, message));
                 return Delivery.ACK;
             }
             int attempt = before.next(job.attempt());
@@ -220,7 +230,7 @@ public class JobWorker {
                 return null;
             });
             attemptsThisDelivery++;
-            terminal(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), workerId));
+            emitDurably(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), workerId));
 
             AttemptResult result = runAttempt(job, attempt, self);
             if (result instanceof AttemptResult.Released) {
@@ -250,32 +260,48 @@ public class JobWorker {
     private void finish(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, int attempt, Attempts started,
             AttemptResult result) {
         if (result instanceof AttemptResult.Succeeded s) {
-            terminal(new JobCompleted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
-                    s.outcome().input(), s.outcome().outputs()));
+            conclude(job, started, new JobCompleted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
+                    Instant.now(), s.outcome().input(), s.outcome().outputs()));
             LOG.infof("Job %s attempt %d completed", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Canceled) {
             cleanUp(job);
             boolean emitted = withRetries("read the cancel request", () -> control.cancel(job.jobId()))
                     .map(CancelRequest::terminalEmitted).orElse(false);
-            if (!emitted) {
-                terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now()));
+            if (emitted) {
+                markConcluded(job, started, attempt); // job-api published the JobCanceled
+            } else {
+                conclude(job, started, new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
+                        Instant.now()));
             }
             LOG.infof("Job %s attempt %d canceled", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Failed f) {
             JobRunner.Outcome partial = f.partial();
-            terminal(new JobFailed(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
-                    f.code().wireName(), f.message(), partial == null ? null : partial.input(),
-                    partial == null ? List.of() : partial.outputs(),
-                    partial == null ? List.of() : partial.failed()));
-            LOG.infof("Job %s attempt %d failed: %s (%s)", job.jobId(), attempt, f.code().wireName(), f.message());
             if (RetryPolicy.retryable(f.code())) {
                 // Transient, and the last attempt: operators can redrive it once the cause is fixed.
                 deadLetter(job, meta, f.code(), f.message(), attempt);
             }
+            conclude(job, started, new JobFailed(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
+                    f.code().wireName(), f.message(), partial == null ? null : partial.input(),
+                    partial == null ? List.of() : partial.outputs(),
+                    partial == null ? List.of() : partial.failed()));
+            LOG.infof("Job %s attempt %d failed: %s (%s)", job.jobId(), attempt, f.code().wireName(), f.message());
         } else {
             throw new IllegalStateException("Released attempts are handled by the caller");
         }
-        markConcluded(job, started, attempt);
+    }
+
+    /**
+     * Publishes the request's terminal event: recorded as pending first, so that a worker dying around the send
+     * leaves it for the next delivery to publish again (same event id), then marked concluded.
+     */
+    private void conclude(JobRequested job, Attempts base, JobEvent terminal) {
+        Attempts concluding = base.concluding(terminal);
+        withRetries("record the terminal event", () -> {
+            control.writeAttempts(job.jobId(), concluding);
+            return null;
+        });
+        emitDurably(terminal);
+        markConcluded(job, concluding, terminal.attempt());
     }
 
     AttemptResult runAttempt(JobRequested job, int attempt, Running self) {
@@ -408,7 +434,7 @@ public class JobWorker {
     }
 
     /** A lifecycle event that must be durable before we go on (started, terminal). */
-    private void terminal(JobEvent event) {
+    private void emitDurably(JobEvent event) {
         withRetries("publish " + event.type(), () -> {
             emitter.emitDurably(event);
             return null;

@@ -49,7 +49,7 @@ class AttemptsTest {
 
     @Test
     void roundTripsAsTheDocumentedJson() throws Exception {
-        Attempts a = new Attempts(2, 1, "pod-7", T, null);
+        Attempts a = new Attempts(2, 1, "pod-7", T, null, null);
         String json = JobEventJson.mapper().writeValueAsString(a);
         assertThat(json).contains("\"attempts\":2", "\"unfinished\":1", "\"lastWorker\":\"pod-7\"",
                 "\"lastStartedAt\":\"2026-01-01T00:00:00Z\"");

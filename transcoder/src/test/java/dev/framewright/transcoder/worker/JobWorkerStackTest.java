@@ -148,6 +148,21 @@ class JobWorkerStackTest {
     }
 
     @Test
+    void aTerminalEventLeftPendingByADeadWorkerIsPublishedAgainInsteadOfRerunningTheJob() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        JobCompleted left = new JobCompleted(UUID.randomUUID(), jobId, "default", 1, Instant.now(), null, List.of());
+        control.writeAttempts(jobId, new ControlStore.Attempts(1, 1, "dead-worker", Instant.now(), null, null)
+                .concluding(left));
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        JobCompleted published = await(job, JobCompleted.class);
+        assertThat(published.eventId()).as("the same event, not a new run").isEqualTo(left.eventId());
+        Thread.sleep(1000);
+        assertThat(events(job).stream().filter(e -> e instanceof JobStarted)).isEmpty();
+        assertThat(control.attempts(jobId).concludedAttempt()).isEqualTo(1);
+        assertThat(control.attempts(jobId).pendingTerminal()).isNull();
+    }
+
+    @Test
     void cancelMidRunStopsTheAttemptDeletesOutputsAndEmitsOneJobCanceled() throws Exception {
         JobRequested job = submit(List.of(VideoOutput.of("slow", 640, null)), null);
         await(job, JobStarted.class);
@@ -221,7 +236,7 @@ class JobWorkerStackTest {
     void crashLoopingJobIsQuarantinedAndRedriveGivesItItsAttemptsBack() throws Exception {
         UUID jobId = UUID.randomUUID();
         // Two workers died on it (max-attempts is 2 here): attempts started, never ended.
-        control.writeAttempts(jobId, new ControlStore.Attempts(2, 2, "crashed-worker", Instant.now(), null));
+        control.writeAttempts(jobId, new ControlStore.Attempts(2, 2, "crashed-worker", Instant.now(), null, null));
         JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
         JobFailed failed = await(job, JobFailed.class);
         assertThat(failed.code()).isEqualTo("quarantined");
