@@ -41,6 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "events", description = "Tail the Kafka lifecycle topic (every tenant's jobs) as readable lines or JSON.")
 class EventsCommand implements Callable<Integer> {
 
+    private static final java.util.Set<String> TERMINAL = java.util.Set.of("completed", "failed", "canceled", "expired");
+
     @ParentCommand
     Main main;
 
@@ -54,7 +56,7 @@ class EventsCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start at the oldest retained event instead of now.")
     boolean fromBeginning;
 
-    @Option(names = "--job", paramLabel = "ID", description = "Only this job's events.")
+    @Option(names = "--job", paramLabel = "ID", description = "Only this job's events; stops after its terminal event.")
     String job;
 
     @Option(names = "--max", paramLabel = "N", description = "Stop after N events.")
@@ -95,7 +97,8 @@ class EventsCommand implements Callable<Integer> {
             } else {
                 consumer.seekToEnd(assigned);
             }
-            while (System.nanoTime() < deadline && (max == null || seen < max)) {
+            boolean over = false;
+            while (!over && System.nanoTime() < deadline && (max == null || seen < max)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (jobFilter != null && !jobFilter.equals(record.key())) {
                         continue;
@@ -110,6 +113,10 @@ class EventsCommand implements Callable<Integer> {
                         out.println(event == null ? record.key() + "  " + type : line(event));
                     }
                     out.flush();
+                    if (jobFilter != null && TERMINAL.contains(type)) {
+                        over = true;
+                        break;
+                    }
                     if (max != null && ++seen >= max) {
                         break;
                     }
