@@ -163,10 +163,10 @@ final class Watcher {
     private void fold(JsonNode job) {
         status = job.path("status").asText(status);
         JsonNode progress = job.path("progress");
-        percent = progress.path("percent").asDouble(percent);
+        percent = "succeeded".equals(status) ? 100 : progress.path("percent").asDouble(percent);
         stage = progress.hasNonNull("stage") ? progress.get("stage").asText() : stage;
         fps = progress.path("fps").asDouble(fps);
-        eta = progress.hasNonNull("eta_seconds") ? progress.get("eta_seconds").asDouble() : eta;
+        eta = progress.hasNonNull("eta_seconds") ? Double.valueOf(progress.get("eta_seconds").asDouble()) : eta;
         for (JsonNode o : job.path("outputs")) {
             String name = o.path("name").asText();
             outputType.put(name, o.path("type").asText());
