@@ -179,7 +179,13 @@ class ConsoleBrowserTest extends SystemTest {
     private void noHorizontalScroll() {
         Number overflow = (Number) ((JavascriptExecutor) driver).executeScript(
                 "return document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(overflow.intValue()).as("page wider than the window by").isLessThanOrEqualTo(0);
+        Object widest = ((JavascriptExecutor) driver).executeScript("return [...document.querySelectorAll('body *')]"
+                + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)"
+                + ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')"
+                + " + ' | overflowing: ' + [...document.querySelectorAll('main *')]"
+                + ".filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0).slice(-4)"
+                + ".map(e => e.tagName + '.' + e.className + ' ' + e.clientWidth + '/' + e.scrollWidth).join(', ')");
+        assertThat(overflow.intValue()).as("page wider than the window by; too wide: " + widest).isLessThanOrEqualTo(0);
     }
 
     private void shot(String name) throws Exception {
