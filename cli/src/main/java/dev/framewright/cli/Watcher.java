@@ -56,7 +56,9 @@ final class Watcher {
         fold(job);
         String lastEventId = null;
         int reconnects = 0;
-        boolean over = TERMINAL.contains(status);
+        // --json prints the job's events, so even a finished job has its stream read once: the API replays the
+        // history and closes after the terminal event.
+        boolean over = !json && TERMINAL.contains(status);
         while (!over) {
             Map<String, String> headers = lastEventId == null ? Map.of() : Map.of("Last-Event-ID", lastEventId);
             HttpResponse<InputStream> response = api.stream("/v1/jobs/" + id + "/events",
