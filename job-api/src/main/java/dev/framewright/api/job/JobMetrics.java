@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -20,9 +21,9 @@ public class JobMetrics {
     private final Counter replays;
 
     public JobMetrics(MeterRegistry registry,
-            @ConfigProperty(name = "framewright.metrics.tenants", defaultValue = " ") List<String> namedTenants) {
+            @ConfigProperty(name = "framewright.metrics.tenants") Optional<List<String>> namedTenants) {
         this.registry = registry;
-        this.namedTenants = Set.copyOf(namedTenants.stream().map(String::trim).filter(t -> !t.isEmpty()).toList());
+        this.namedTenants = Set.copyOf(namedTenants.orElse(List.of()));
         this.replays = Counter.builder("framewright.jobs.idempotent.replays")
                 .description("Submissions answered with the first request's response (same Idempotency-Key)")
                 .register(registry);
