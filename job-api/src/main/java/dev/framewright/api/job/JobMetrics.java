@@ -1,8 +1,14 @@
 package dev.framewright.api.job;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,5 +44,23 @@ public class JobMetrics {
 
     void replayed() {
         replays.increment();
+    }
+
+    /** Buckets for HTTP server latency, so dashboards can show submission p50/p95 (Quarkus exports count/sum only). */
+    @Produces
+    @Singleton
+    static MeterFilter httpLatencyHistogram() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (id.getName().equals("http.server.requests")) {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                            .minimumExpectedValue(Duration.ofMillis(5).toNanos() * 1.0)
+                            .maximumExpectedValue(Duration.ofMinutes(5).toNanos() * 1.0)
+                            .build().merge(config);
+                }
+                return config;
+            }
+        };
     }
 }
