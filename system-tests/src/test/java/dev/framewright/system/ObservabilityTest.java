@@ -56,6 +56,7 @@ class ObservabilityTest extends SystemTest {
                 .isEqualTo(1);
         assertThat(delta(api0, api, "http_server_requests_seconds_count",
                 "method=\"POST\",outcome=\"SUCCESS\",status=\"202\",uri=\"/v1/jobs\"")).isEqualTo(2);
+        assertThat(api).containsPattern("http_server_requests_seconds_bucket\\{[^}]*uri=\"/v1/jobs\"");
         assertThat(api).contains("kafka_producer_");
         assertThat(api).doesNotContain(id);
 

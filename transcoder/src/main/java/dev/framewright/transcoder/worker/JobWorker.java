@@ -272,10 +272,11 @@ public class JobWorker {
 
     private void finish(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, int attempt, Attempts started,
             AttemptResult result, Duration took) {
+        Runnable count; // metrics after the attempt is recorded as ended, so nothing durable waits on them
         if (result instanceof AttemptResult.Succeeded s) {
             terminal(new JobCompleted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(),
                     s.outcome().input(), s.outcome().outputs()));
-            metrics.succeeded(job, s.outcome().outputs(), took);
+            count = () -> metrics.succeeded(job, s.outcome().outputs(), took);
             LOG.infof("Job %s attempt %d completed", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Canceled) {
             cleanUp(job);
@@ -284,7 +285,7 @@ public class JobWorker {
             if (!emitted) {
                 terminal(new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now()));
             }
-            metrics.canceled(job);
+            count = () -> metrics.canceled(job);
             LOG.infof("Job %s attempt %d canceled", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Failed f) {
             JobRunner.Outcome partial = f.partial();
@@ -292,7 +293,7 @@ public class JobWorker {
                     f.code().wireName(), f.message(), partial == null ? null : partial.input(),
                     partial == null ? List.of() : partial.outputs(),
                     partial == null ? List.of() : partial.failed()));
-            metrics.failed(job, f.code(), partial == null ? List.of() : partial.outputs(),
+            count = () -> metrics.failed(job, f.code(), partial == null ? List.of() : partial.outputs(),
                     partial == null ? List.of() : partial.failed(), took);
             LOG.infof("Job %s attempt %d failed: %s (%s)", job.jobId(), attempt, f.code().wireName(), f.message());
             if (RetryPolicy.retryable(f.code())) {
@@ -303,6 +304,7 @@ public class JobWorker {
             throw new IllegalStateException("Released attempts are handled by the caller");
         }
         markEnded(job, started);
+        count.run();
     }
 
     AttemptResult runAttempt(JobRequested job, int attempt, Running self) {
