@@ -122,8 +122,16 @@ class ObservabilityTest {
             assertThat(r.headers().headers("traceparent")).hasSize(1);
         }
 
-        List<SpanData> spans = InMemoryTelemetry.SPANS.getFinishedSpanItems().stream()
-                .filter(s -> s.getTraceId().equals(TRACE_ID)).toList();
+        // The job's span ends once the delivery is done, a moment after its terminal event is out.
+        List<SpanData> spans = List.of();
+        for (long end = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < end; ) {
+            spans = InMemoryTelemetry.SPANS.getFinishedSpanItems().stream()
+                    .filter(s -> s.getTraceId().equals(TRACE_ID)).toList();
+            if (spans.stream().anyMatch(s -> s.getName().equals("transcode job"))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
         SpanData jobSpan = spans.stream().filter(s -> s.getName().equals("transcode job")).findFirst().orElseThrow();
         assertThat(jobSpan.getAttributes().get(AttributeKey.stringKey(Telemetry.JOB_ID)))
                 .isEqualTo(job.jobId().toString());
@@ -134,6 +142,39 @@ class ObservabilityTest {
         assertThat(spans).anySatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo("00f067aa0ba902b7"));
         assertThat(spans.stream().filter(s -> s.getParentSpanId().equals(jobSpan.getSpanId())).count())
                 .isGreaterThanOrEqualTo(2); // JobStarted's and JobCompleted's publish spans at least
+    }
+
+    @Test
+    void everyLogLineAboutAJobCarriesItsIdInTheMdc() throws Exception {
+        List<org.jboss.logmanager.ExtLogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                org.jboss.logmanager.ExtLogRecord r = (org.jboss.logmanager.ExtLogRecord) record;
+                r.copyMdc(); // taken on the logging thread, as the JSON formatter does
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger worker = java.util.logging.Logger.getLogger("dev.framewright.transcoder.worker");
+        worker.addHandler(capture);
+        try {
+            JobRequested job = submit(List.of(VideoOutput.of("flaky", 640, null)), null);
+            awaitDeadLetter(job);
+            List<org.jboss.logmanager.ExtLogRecord> aboutJob = records.stream()
+                    .filter(r -> r.getFormattedMessage().contains(job.jobId().toString())).toList();
+            assertThat(aboutJob).hasSizeGreaterThanOrEqualTo(2); // the retried attempt and the failed one
+            assertThat(aboutJob).allSatisfy(r -> assertThat(r.getMdc("job_id")).isEqualTo(job.jobId().toString()));
+        } finally {
+            worker.removeHandler(capture);
+        }
     }
 
     @Test
