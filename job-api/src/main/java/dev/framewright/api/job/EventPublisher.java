@@ -2,7 +2,9 @@ package dev.framewright.api.job;
 
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.events.JobEvent;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,7 +43,9 @@ public class EventPublisher {
     }
 
     public Uni<Void> send(String topic, JobEvent event) {
+        // The caller's trace (the submission's span) goes into the record's traceparent header.
         return emitter.sendMessage(Message.<JobEvent>of(event).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic).withKey(event.jobId().toString()).build()));
+                .withTopic(topic).withKey(event.jobId().toString()).build())
+                .addMetadata(TracingMetadata.withCurrent(Context.current())));
     }
 }

@@ -8,6 +8,8 @@ import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.limits.AdmissionControl;
 import dev.framewright.api.upload.MediaSniffer;
 import dev.framewright.api.upload.UploadPolicy;
+import dev.framewright.api.telemetry.Telemetry;
+import dev.framewright.api.telemetry.TracedSubmission;
 import dev.framewright.api.upload.UploadStore;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobRequested;
@@ -16,7 +18,9 @@ import dev.framewright.events.Overlay;
 import dev.framewright.events.Topics;
 import dev.framewright.events.VideoOutput;
 import dev.framewright.events.Webhook;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,6 +74,8 @@ public class JobSubmissionService {
     private final int defaultRetentionHours;
     private final UploadPolicy uploadPolicy;
     private final AdmissionControl admission;
+    @Inject
+    JobMetrics metrics;
 
     public JobSubmissionService(MediaStore store, EventPublisher publisher, JobReadModel readModel, UploadStore uploads,
             IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json, UploadPolicy uploadPolicy,
@@ -89,6 +95,7 @@ public class JobSubmissionService {
     }
 
     /** Blocking: {@code POST /v1/jobs} as multipart, with the media in {@code file}. */
+    @TracedSubmission
     public Accepted submit(String tenant, JobSpec spec, Part file, Part overlay, String idempotencyKey) {
         String queue = queue(spec);
         if (file == null) {
@@ -127,6 +134,7 @@ public class JobSubmissionService {
     }
 
     /** Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. */
+    @TracedSubmission
     public Accepted submitUploaded(String tenant, JobSpec spec, String idempotencyKey) {
         String queue = queue(spec);
         UploadStore.Upload input = upload(tenant, spec.uploadId(), "upload_id");
@@ -177,6 +185,7 @@ public class JobSubmissionService {
         }
         IdempotencyStore.Reservation reservation = idempotency.reserve(tenant, key, hash);
         if (reservation instanceof IdempotencyStore.Replay replay) {
+            metrics.replayed();
             return new Accepted(replay.jobId(), replay.status(), replay.body(), true);
         }
         UUID jobId = ((IdempotencyStore.Reserved) reservation).jobId();
@@ -200,7 +209,9 @@ public class JobSubmissionService {
                 : new Webhook(spec.webhook().url(), Boolean.TRUE.equals(spec.webhook().progress()));
         JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, tenant, 0, now, queue, input, outputs,
                 labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false);
+        Span.current().setAttribute(Telemetry.JOB_ID, jobId.toString());
         publisher.publish(Topics.requests(queue), requested);
+        metrics.submitted(queue, tenant);
 
         JobRow row = new JobRow(jobId, tenant, "queued", queue, labels, 0, 0, "queued", null, null, input, null,
                 outputs.stream().map(StoredOutput::queued).toList(), null, null,

@@ -1,6 +1,7 @@
 package dev.framewright.api.upload;
 
 import dev.framewright.api.problem.Problem;
+import dev.framewright.api.problem.ProblemMetrics;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -18,9 +19,11 @@ import jakarta.enterprise.event.Observes;
 public class BodyLimit {
 
     private final UploadConfig config;
+    private final ProblemMetrics metrics;
 
-    public BodyLimit(UploadConfig config) {
+    public BodyLimit(UploadConfig config, ProblemMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
     }
 
     void install(@Observes Router router) {
@@ -45,6 +48,7 @@ public class BodyLimit {
 
     private void tooLarge(RoutingContext context) {
         Problem problem = UploadPolicy.tooLarge(config.maxBytes()).problem();
+        metrics.count(problem);
         JsonObject body = new JsonObject().put("type", problem.type()).put("title", problem.title())
                 .put("status", problem.status()).put("detail", problem.detail()).put("code", problem.code());
         // The unread body would otherwise be parsed as the next request on this connection.

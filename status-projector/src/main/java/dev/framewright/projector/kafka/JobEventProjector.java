@@ -4,6 +4,7 @@ import dev.framewright.events.JobEvent;
 import dev.framewright.projector.store.ReadModelStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,8 @@ public class JobEventProjector {
     private final ReadModelStore store;
     private final AtomicLong folded = new AtomicLong();
     private final AtomicLong windowStart = new AtomicLong(System.nanoTime());
+    @Inject
+    FoldMetrics metrics;
 
     public JobEventProjector(ReadModelStore store) {
         this.store = store;
@@ -49,11 +52,13 @@ public class JobEventProjector {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        long started = System.nanoTime();
         return Uni.createFrom().deferred(() -> store.fold(events))
                 .onFailure().invoke(e -> LOG.warnf("Folding a batch of %d events failed, retrying: %s", events.size(),
                         e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(10)).atMost(8)
                 .onFailure().invoke(e -> LOG.errorf(e, "Could not fold a batch of %d events", events.size()))
+                .invoke(n -> metrics.folded(events, n, System.nanoTime() - started))
                 .invoke(this::count)
                 .replaceWithVoid();
     }

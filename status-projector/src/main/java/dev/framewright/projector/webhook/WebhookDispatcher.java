@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Delivers the webhook outbox ({@code webhook_deliveries}, written by the fold). Every poll claims a few due rows
@@ -69,6 +71,8 @@ public class WebhookDispatcher {
     private final boolean allowPrivateNetworks;
     private final HttpClient http;
     private final AtomicInteger inFlight = new AtomicInteger();
+    @Inject
+    WebhookMetrics metrics;
     private volatile boolean stopped;
 
     public WebhookDispatcher(Pool pool, Vertx vertx,
@@ -204,8 +208,15 @@ public class WebhookDispatcher {
         }
         String finalStatus = status;
         Instant nextAttempt = next;
+        metrics.attempt(status.equals("pending") ? "retrying" : status, outcome.status(), durationMs);
         if (!outcome.delivered()) {
-            LOG.debugf("Webhook delivery %d to %s: %s; %s", due.id(), due.url(), error, finalStatus);
+            JsonObject job = due.body().getJsonObject("job");
+            MDC.put("job_id", job == null ? "" : job.getString("id", ""));
+            try {
+                LOG.debugf("Webhook delivery %d to %s: %s; %s", due.id(), due.url(), error, finalStatus);
+            } finally {
+                MDC.remove("job_id");
+            }
         }
         return pool.withTransaction(conn -> conn.preparedQuery(ATTEMPT)
                         .execute(Tuple.tuple().addValue(due.id()).addValue(utc(now)).addValue(outcome.status())

@@ -2,7 +2,9 @@ package dev.framewright.transcoder.events;
 
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobRequested;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +44,9 @@ public class DeadLetters {
         RecordHeaders headers = new RecordHeaders();
         if (original != null && original.getHeaders() != null) {
             for (Header h : original.getHeaders()) {
-                if (!h.key().startsWith("framewright_dlq_")) {
+                // The connector writes the current trace's traceparent itself (the same trace, one span later).
+                if (!h.key().startsWith("framewright_dlq_") && !h.key().equals("traceparent")
+                        && !h.key().equals("tracestate")) {
                     headers.add(h.key(), h.value());
                 }
             }
@@ -55,7 +59,8 @@ public class DeadLetters {
         add(headers, WORKER, worker);
         Object key = original != null && original.getKey() != null ? original.getKey() : request.jobId().toString();
         Message<JobEvent> out = Message.<JobEvent>of(request).addMetadata(OutgoingKafkaRecordMetadata.builder()
-                .withKey(key.toString()).withHeaders(headers).build());
+                .withKey(key.toString()).withHeaders(headers).build())
+                .addMetadata(TracingMetadata.withCurrent(Context.current()));
         emitter.sendMessage(out).await().atMost(Duration.ofSeconds(30));
     }
 

@@ -1,7 +1,9 @@
 package dev.framewright.transcoder.events;
 
 import dev.framewright.events.JobEvent;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -33,7 +35,9 @@ public class LifecycleEmitter {
     }
 
     private static Message<JobEvent> message(JobEvent event) {
+        // The caller's trace (the job's span), whichever thread the connector sends the record on.
         return Message.of(event)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId().toString()).build());
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.jobId().toString()).build())
+                .addMetadata(TracingMetadata.withCurrent(Context.current()));
     }
 }

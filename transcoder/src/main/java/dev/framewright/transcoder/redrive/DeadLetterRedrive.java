@@ -130,6 +130,10 @@ public final class DeadLetterRedrive {
                 ProducerRecord<String, JobEvent> rec = new ProducerRecord<>(topic, req.jobId().toString(), again);
                 rec.headers().add(REDRIVEN_HEADER, (r.topic() + "/" + r.partition() + "@" + r.offset())
                         .getBytes(StandardCharsets.UTF_8));
+                // The redriven request goes on in the job's trace (W3C trace context from the dead letter).
+                for (String trace : new String[] {"traceparent", "tracestate"}) {
+                    header(r, trace).ifPresent(v -> rec.headers().add(trace, v.getBytes(StandardCharsets.UTF_8)));
+                }
                 producer.send(rec).get();
                 published++;
                 out.printf("redrove job %s (%s, after %d attempts) to %s%n", req.jobId(),

@@ -14,6 +14,10 @@ import dev.framewright.transcoder.media.MediaPipeline;
 import dev.framewright.transcoder.media.MediaProbe;
 import dev.framewright.transcoder.media.RenderedOutput;
 import dev.framewright.transcoder.storage.MediaBucket;
+import dev.framewright.transcoder.telemetry.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,9 +44,11 @@ public class JobRunner {
     private final Renderer renderer;
     private final TranscoderConfig config;
     private final Admission admission;
+    private final Tracer tracer;
 
-    public JobRunner(MediaBucket bucket, Renderer renderer, TranscoderConfig config) {
+    public JobRunner(MediaBucket bucket, Renderer renderer, TranscoderConfig config, Tracer tracer) {
         this.bucket = bucket;
+        this.tracer = tracer;
         this.renderer = renderer;
         this.config = config;
         this.admission = Admission.of(config.admission(), workRoot(config));
@@ -96,10 +102,16 @@ public class JobRunner {
             List<OutputResult> results = new ArrayList<>();
             for (RenderedOutput r : rendered.rendered()) {
                 List<OutputFile> files = new ArrayList<>();
-                for (RenderedOutput.File f : r.files()) {
-                    checkInterrupted();
-                    files.add(bucket.upload(f.path(), MediaBucket.outputKey(job.jobId(), r.name(), f.path()),
-                            f.local(), f.contentType()));
+                Span span = tracer.spanBuilder("upload output").setAttribute(Telemetry.JOB_ID, job.jobId().toString())
+                        .setAttribute(Telemetry.OUTPUT_NAME, r.name()).startSpan();
+                try (Scope ignored = span.makeCurrent()) {
+                    for (RenderedOutput.File f : r.files()) {
+                        checkInterrupted();
+                        files.add(bucket.upload(f.path(), MediaBucket.outputKey(job.jobId(), r.name(), f.path()),
+                                f.local(), f.contentType()));
+                    }
+                } finally {
+                    span.end();
                 }
                 results.add(new OutputResult(r.name(), r.type(), files, r.media()));
             }

@@ -15,6 +15,14 @@ import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.ControlStore.Attempts;
 import dev.framewright.transcoder.storage.ControlStore.CancelRequest;
 import dev.framewright.transcoder.storage.MediaBucket;
+import dev.framewright.transcoder.telemetry.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -40,6 +48,7 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * The consumer-group member. For each {@link JobRequested} delivery it records an attempt in the job's
@@ -106,6 +115,8 @@ public class JobWorker {
     private final MediaBucket bucket;
     private final TranscoderConfig config;
     private final KafkaClientService kafka;
+    private final JobMetrics metrics;
+    private final Tracer tracer;
     private final String workerId;
     private final RetryPolicy retry;
     private final ScheduledExecutorService scheduler;
@@ -113,7 +124,7 @@ public class JobWorker {
     private volatile boolean draining;
 
     public JobWorker(JobRunner runner, LifecycleEmitter emitter, DeadLetters deadLetters, ControlStore control,
-            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka) {
+            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka, JobMetrics metrics, Tracer tracer) {
         this.runner = runner;
         this.emitter = emitter;
         this.deadLetters = deadLetters;
@@ -121,6 +132,8 @@ public class JobWorker {
         this.bucket = bucket;
         this.config = config;
         this.kafka = kafka;
+        this.metrics = metrics;
+        this.tracer = tracer;
         this.workerId = config.workerId().or(config::instanceId)
                 .orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
         this.retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.retryBackoffMax());
@@ -141,13 +154,24 @@ public class JobWorker {
             return message.ack();
         }
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        // The job's span continues the trace the request's traceparent header carried (the connector's receive span);
+        // events emitted while it is current carry it on. Every log line about the job has its id (MDC job_id).
+        Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .orElse(Context.current());
+        Span span = tracer.spanBuilder("transcode job").setParent(received).setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(Telemetry.JOB_ID, job.jobId().toString()).startSpan();
+        MDC.put("job_id", job.jobId().toString());
         Delivery delivery;
-        try {
+        try (Scope ignored = span.makeCurrent()) {
             delivery = handle(job, meta);
         } catch (RuntimeException e) {
             // Bookkeeping itself failed past its retries (store or broker down): let the group redeliver it.
             LOG.errorf(e, "Job %s could not be handled; its request stays uncommitted", job.jobId());
+            span.setStatus(StatusCode.ERROR, e.toString());
             delivery = Delivery.HOLD;
+        } finally {
+            MDC.remove("job_id");
+            span.end();
         }
         if (delivery == Delivery.ACK) {
             return message.ack();
@@ -163,12 +187,14 @@ public class JobWorker {
         }
         Running self = new Running();
         running.put(job.jobId(), self);
+        metrics.taken();
         try {
             return handle(job, meta, self);
         } catch (InterruptedException e) {
             Thread.interrupted();
             return Delivery.HOLD; // only shutdown interrupts a delivery outside an attempt
         } finally {
+            metrics.released();
             running.remove(job.jobId());
             Thread.interrupted();
         }
@@ -202,6 +228,7 @@ public class JobWorker {
                 int attempt = attempts.next(job.attempt());
                 conclude(job, attempts, new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
                         Instant.now()));
+                metrics.canceled(job);
             }
             LOG.infof("Job %s was canceled before it started", job.jobId());
             return Delivery.ACK;
@@ -218,6 +245,8 @@ public class JobWorker {
                         + before.lastWorker() + "); the job was set aside";
                 LOG.warnf("Job %s quarantined: %s", job.jobId(), message);
                 int attempt = Math.max(1, before.attempts());
+                metrics.quarantined();
+                metrics.failed(job, FailureCode.QUARANTINED, List.of(), List.of(), Duration.ZERO);
                 deadLetter(job, meta, FailureCode.QUARANTINED, message, before.attempts());
                 conclude(job, before, JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
                         Instant.now(), FailureCode.QUARANTINED, message));
@@ -230,9 +259,12 @@ public class JobWorker {
                 return null;
             });
             attemptsThisDelivery++;
-            emitDurably(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, Instant.now(), workerId));
+            Instant startedAt = Instant.now();
+            emitDurably(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, startedAt, workerId));
+            metrics.attemptStarted(job, startedAt, attemptsThisDelivery == 1);
 
             AttemptResult result = runAttempt(job, attempt, self);
+            Duration took = Duration.between(startedAt, Instant.now());
             if (result instanceof AttemptResult.Released) {
                 withRetries("release the attempt", () -> {
                     control.writeAttempts(job.jobId(), started.released(before));
@@ -243,6 +275,7 @@ public class JobWorker {
             }
             if (result instanceof AttemptResult.Failed f && retry.retryAfter(f.code(), attemptsThisDelivery)) {
                 markEnded(job, started);
+                metrics.retried(f.code());
                 Duration wait = retry.backoff(attemptsThisDelivery);
                 LOG.warnf("Job %s attempt %d failed (%s: %s); attempt %d in %d ms", job.jobId(), attempt,
                         f.code().wireName(), f.message(), attempt + 1, wait.toMillis());
@@ -252,16 +285,18 @@ public class JobWorker {
                 }
                 continue;
             }
-            finish(job, meta, attempt, started, result);
+            finish(job, meta, attempt, started, result, took);
             return Delivery.ACK;
         }
     }
 
     private void finish(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, int attempt, Attempts started,
-            AttemptResult result) {
+            AttemptResult result, Duration took) {
+        Runnable count; // metrics after the attempt is recorded as ended, so nothing durable waits on them
         if (result instanceof AttemptResult.Succeeded s) {
             conclude(job, started, new JobCompleted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
                     Instant.now(), s.outcome().input(), s.outcome().outputs()));
+            count = () -> metrics.succeeded(job, s.outcome().outputs(), took);
             LOG.infof("Job %s attempt %d completed", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Canceled) {
             cleanUp(job);
@@ -273,9 +308,12 @@ public class JobWorker {
                 conclude(job, started, new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
                         Instant.now()));
             }
+            count = () -> metrics.canceled(job);
             LOG.infof("Job %s attempt %d canceled", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Failed f) {
             JobRunner.Outcome partial = f.partial();
+            count = () -> metrics.failed(job, f.code(), partial == null ? List.of() : partial.outputs(),
+                    partial == null ? List.of() : partial.failed(), took);
             if (RetryPolicy.retryable(f.code())) {
                 // Transient, and the last attempt: operators can redrive it once the cause is fixed.
                 deadLetter(job, meta, f.code(), f.message(), attempt);
@@ -288,6 +326,7 @@ public class JobWorker {
         } else {
             throw new IllegalStateException("Released attempts are handled by the caller");
         }
+        count.run();
     }
 
     /**
@@ -322,13 +361,20 @@ public class JobWorker {
                 LOG.warnf(e, "Watchdog of job %s", job.jobId());
             }
         }, 250, 250, TimeUnit.MILLISECONDS);
-        ProgressReporter progress = new ProgressReporter(emitter::emit, job, attempt, config.progressInterval(),
-                System::nanoTime, null);
+        // Progress is emitted from the pipeline's threads too: they carry the job's trace and count as liveness.
+        Context trace = Context.current();
+        ProgressReporter progress = new ProgressReporter(event -> {
+            metrics.progressed(job.jobId());
+            try (Scope ignored = trace.makeCurrent()) {
+                emitter.emit(event);
+            }
+        }, job, attempt, config.progressInterval(), System::nanoTime, null);
         try {
             JobRunner.Outcome outcome = runner.run(job, watchdog, progress);
             Watchdog.Verdict verdict = watchdog.close();
             Thread.interrupted();
             if (verdict != Watchdog.Verdict.NONE) {
+                metrics.stopped(verdict);
                 return stopped(verdict, maxDuration);
             }
             if (!outcome.failed().isEmpty()) {
@@ -342,6 +388,7 @@ public class JobWorker {
             Watchdog.Verdict verdict = watchdog.close();
             Thread.interrupted();
             if (verdict != Watchdog.Verdict.NONE) {
+                metrics.stopped(verdict);
                 return stopped(verdict, maxDuration);
             }
             if (t instanceof Error e && !(t instanceof StackOverflowError)) {
@@ -354,6 +401,7 @@ public class JobWorker {
             }
             return new AttemptResult.Failed(code, t.getMessage(), null);
         } finally {
+            metrics.attemptEnded(job.jobId());
             ticks.cancel(false);
             Thread.interrupted();
         }
@@ -443,6 +491,7 @@ public class JobWorker {
 
     private void deadLetter(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, FailureCode code,
             String message, int attempts) {
+        metrics.deadLettered(code);
         withRetries("publish the dead letter", () -> {
             deadLetters.publish(job, meta, code.wireName(), message, attempts, workerId,
                     Topics.requests(job.queue() == null ? Topics.DEFAULT_QUEUE : job.queue()));
