@@ -51,16 +51,16 @@ public final class Framewright implements AutoCloseable {
 
     private final Path repoRoot;
     private final Options options;
-    private final LocalStack stack;
+    private final Infrastructure infrastructure;
     private final Map<String, String> environment;
     private ServiceProcess projector;
     private final List<ServiceProcess> transcoders;
     private ServiceProcess api;
 
-    private Framewright(Path repoRoot, Options options, LocalStack stack, Map<String, String> environment) {
+    private Framewright(Path repoRoot, Options options, Infrastructure infrastructure, Map<String, String> environment) {
         this.repoRoot = repoRoot;
         this.options = options;
-        this.stack = stack;
+        this.infrastructure = infrastructure;
         this.environment = environment;
         this.transcoders = new ArrayList<>(Collections.nCopies(options.transcoderPorts().size(), null));
     }
@@ -71,21 +71,23 @@ public final class Framewright implements AutoCloseable {
         return start(repoRoot, config, new Options(apiPort, projectorPort, List.of(transcoderPort), logDir, logDir == null));
     }
 
+    /** On the infrastructure that {@link Infrastructure#start} picks (system property {@value Infrastructure#PROPERTY}). */
     public static Framewright start(Path repoRoot, StackConfig config, Options options) throws Exception {
-        // Check the jars before spending seconds on infrastructure.
-        List<String> missing = new ArrayList<>();
-        for (String service : List.of(STATUS_PROJECTOR, TRANSCODER, JOB_API)) {
-            if (!Files.isRegularFile(jar(repoRoot, service))) {
-                missing.add(jar(repoRoot, service).toString());
-            }
+        requireJars(repoRoot);
+        return start(repoRoot, Infrastructure.start(config), options);
+    }
+
+    /** On infrastructure already started; it is closed with the system, or at once if the services fail to start. */
+    public static Framewright start(Path repoRoot, Infrastructure infrastructure, Options options) throws Exception {
+        try {
+            requireJars(repoRoot);
+        } catch (RuntimeException e) {
+            infrastructure.close();
+            throw e;
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("Missing " + String.join(", ", missing) + ": run ./mvnw -DskipTests package first");
-        }
-        LocalStack stack = LocalStack.start(config);
-        Map<String, String> environment = servicesEnvironment(stack);
+        Map<String, String> environment = servicesEnvironment(infrastructure);
         environment.putAll(options.environment());
-        Framewright system = new Framewright(repoRoot, options, stack, environment);
+        Framewright system = new Framewright(repoRoot, options, infrastructure, environment);
         try {
             // The projector owns the read model's schema, so it goes first.
             system.startProjector();
@@ -100,9 +102,22 @@ public final class Framewright implements AutoCloseable {
         }
     }
 
+    /** Checked before spending seconds on infrastructure. */
+    private static void requireJars(Path repoRoot) {
+        List<String> missing = new ArrayList<>();
+        for (String service : List.of(STATUS_PROJECTOR, TRANSCODER, JOB_API)) {
+            if (!Files.isRegularFile(jar(repoRoot, service))) {
+                missing.add(jar(repoRoot, service).toString());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Missing " + String.join(", ", missing) + ": run ./mvnw -DskipTests package first");
+        }
+    }
+
     /** What every service reads: the infrastructure, plus the local stack's queues, development key and secrets. */
-    static Map<String, String> servicesEnvironment(LocalStack stack) {
-        Map<String, String> env = new LinkedHashMap<>(stack.serviceEnvironment());
+    static Map<String, String> servicesEnvironment(Infrastructure infrastructure) {
+        Map<String, String> env = new LinkedHashMap<>(infrastructure.serviceEnvironment());
         String queues = String.join(",", LocalStack.QUEUES);
         env.put("FRAMEWRIGHT_QUEUES", queues);
         env.put("FRAMEWRIGHT_TRANSCODER_QUEUES", queues);
@@ -183,8 +198,18 @@ public final class Framewright implements AutoCloseable {
         return api.baseUrl();
     }
 
+    /** Kafka, PostgreSQL and S3 under the services, whichever provider runs them. */
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    /** The embedded stack, for what only it can do (stop the broker, create databases); fails on any other provider. */
     public LocalStack stack() {
-        return stack;
+        if (infrastructure instanceof LocalStack stack) {
+            return stack;
+        }
+        throw new IllegalStateException("Embedded-only: the infrastructure is " + infrastructure.getClass().getSimpleName()
+                + " (" + Infrastructure.PROPERTY + "=" + Infrastructure.configured() + ")");
     }
 
     /** The environment the services were started with. */
@@ -216,7 +241,7 @@ public final class Framewright implements AutoCloseable {
         all.add(api);
         all.addAll(transcoders);
         all.add(projector);
-        all.add(stack);
+        all.add(infrastructure);
         LocalStack.closeAll(all);
     }
 }

@@ -51,7 +51,7 @@ public final class KafkaBroker implements AutoCloseable {
         server.startup();
         KafkaBroker broker = new KafkaBroker(port, server);
         try {
-            broker.createTopics();
+            createTopics(broker.bootstrapServers());
         } catch (Exception e) {
             broker.close();
             throw e;
@@ -108,11 +108,12 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** The request topic of every local queue, the lifecycle topic and the dead-letter topic. */
-    static final List<String> TOPICS = Stream.concat(LocalStack.QUEUES.stream().map(Topics::requests),
+    public static final List<String> TOPICS = Stream.concat(LocalStack.QUEUES.stream().map(Topics::requests),
             Stream.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER)).toList();
 
-    private void createTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+    /** Creates {@link #TOPICS} on any broker (existing ones are kept) and waits until their partitions are served. */
+    public static void createTopics(String bootstrapServers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (String topic : TOPICS) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, Topics.DEFAULT_PARTITIONS, (short) 1))).all().get();

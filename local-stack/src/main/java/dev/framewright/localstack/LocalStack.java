@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** Kafka, PostgreSQL and S3 for local runs and integration tests: real servers, no Docker. */
-public final class LocalStack implements AutoCloseable {
+public final class LocalStack implements Infrastructure {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
@@ -66,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
         return config;
     }
 
+    @Override
     public String kafkaBootstrapServers() {
         return "127.0.0.1:" + config.kafkaPort();
     }
@@ -102,7 +103,22 @@ public final class LocalStack implements AutoCloseable {
         return s3.bucket();
     }
 
-    /** Exactly the environment variables the services read to find this infrastructure. */
+    @Override
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    @Override
+    public String dbUser() {
+        return postgres.user();
+    }
+
+    @Override
+    public String dbPassword() {
+        return postgres.password();
+    }
+
+    @Override
     public Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers());

@@ -78,6 +78,10 @@ class LocalStackTest {
                 "FRAMEWRIGHT_S3_ACCESS_KEY", "framewright",
                 "FRAMEWRIGHT_S3_SECRET_KEY", "framewright-secret",
                 "FRAMEWRIGHT_S3_BUCKET", "framewright-media"));
+        // The generic accessors the system tests use name the same servers.
+        assertThat(stack.jdbcUrl()).isEqualTo(stack.serviceEnvironment().get("QUARKUS_DATASOURCE_JDBC_URL"));
+        assertThat(stack.dbUser()).isEqualTo(stack.serviceEnvironment().get("QUARKUS_DATASOURCE_USERNAME"));
+        assertThat(stack.dbPassword()).isEqualTo(stack.serviceEnvironment().get("QUARKUS_DATASOURCE_PASSWORD"));
     }
 
     @Test

@@ -31,7 +31,7 @@ class BadRecordsTest extends SystemTest {
 
     @Test
     void shouldSkipRecordsThatAreNotJobEventsAndKeepProcessingJobs() throws Exception {
-        String bootstrap = RunningSystem.get().stack().kafkaBootstrapServers();
+        String bootstrap = RunningSystem.get().infrastructure().kafkaBootstrapServers();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (String topic : List.of(Topics.JOB_REQUESTS, Topics.JOB_LIFECYCLE)) {
@@ -63,7 +63,7 @@ class BadRecordsTest extends SystemTest {
                 new InputObject("uploads/" + jobId + "/input", "gone.mp4", "video/mp4", 10),
                 List.of(VideoOutput.of("small", 320, null)));
         try (KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", RunningSystem.get().stack().kafkaBootstrapServers()),
+                Map.of("bootstrap.servers", RunningSystem.get().infrastructure().kafkaBootstrapServers()),
                 new StringSerializer(), new JobEventSerializer())) {
             producer.send(new ProducerRecord<>(Topics.JOB_REQUESTS, jobId.toString(), orphan)).get();
         }

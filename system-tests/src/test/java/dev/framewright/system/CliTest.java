@@ -38,7 +38,7 @@ class CliTest extends SystemTest {
         Map<String, String> env = new HashMap<>();
         env.put("FRAMEWRIGHT_API_URL", system.apiBaseUrl());
         env.put("FRAMEWRIGHT_API_KEY", Framewright.DEV_API_KEY);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", system.stack().kafkaBootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", system.infrastructure().kafkaBootstrapServers());
         env.put("FRAMEWRIGHT_CONFIG", media.resolve("no-such-config").toString()); // never the developer's own
         return env;
     }

@@ -85,7 +85,7 @@ class EventContractTest extends SystemTest {
      */
     private static List<ConsumerRecord<String, JobEvent>> recordsOf(String topic, String jobId, int min) {
         Map<String, Object> config = Map.of(
-                "bootstrap.servers", RunningSystem.get().stack().kafkaBootstrapServers(),
+                "bootstrap.servers", RunningSystem.get().infrastructure().kafkaBootstrapServers(),
                 "group.id", "contract-test-" + UUID.randomUUID(),
                 "auto.offset.reset", "earliest");
         List<ConsumerRecord<String, JobEvent>> found = new ArrayList<>();

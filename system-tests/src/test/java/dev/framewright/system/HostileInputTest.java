@@ -175,7 +175,7 @@ class HostileInputTest extends SystemTest {
         traps.put("concat script", HostileMedia.concatScript(media, canary));
         Map<String, UUID> jobs = new LinkedHashMap<>();
         try (KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(
-                Map.of("bootstrap.servers", RunningSystem.get().stack().kafkaBootstrapServers()),
+                Map.of("bootstrap.servers", RunningSystem.get().infrastructure().kafkaBootstrapServers()),
                 new StringSerializer(), new JobEventSerializer())) {
             for (Map.Entry<String, Path> trap : traps.entrySet()) {
                 String key = putObjectPastTheApi(trap.getValue());

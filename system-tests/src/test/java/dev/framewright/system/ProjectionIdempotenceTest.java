@@ -15,7 +15,7 @@ import dev.framewright.events.OutputResult;
 import dev.framewright.events.VideoOutput;
 import dev.framewright.events.OutputType;
 import dev.framewright.events.Topics;
-import dev.framewright.localstack.LocalStack;
+import dev.framewright.localstack.Infrastructure;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -41,11 +41,11 @@ import org.junit.jupiter.api.Test;
 /** The projector's fold through real Kafka into real PostgreSQL: redelivered and stale events change nothing. */
 class ProjectionIdempotenceTest extends SystemTest {
 
-    static LocalStack stack;
+    static Infrastructure stack;
 
     @BeforeAll
     static void useStack() {
-        stack = RunningSystem.get().stack();
+        stack = RunningSystem.get().infrastructure();
     }
 
     @Test
@@ -129,8 +129,7 @@ class ProjectionIdempotenceTest extends SystemTest {
     }
 
     private static Map<String, String> row(UUID jobId) throws Exception {
-        var pg = stack.postgres();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
                 PreparedStatement s = c.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
             s.setObject(1, jobId);
             try (ResultSet rs = s.executeQuery()) {
