@@ -127,7 +127,7 @@ class JobWorkerStackTest {
             assertThat(progress.get(i).percent()).isGreaterThanOrEqualTo(progress.get(i - 1).percent());
         }
         assertThat(terminals(job)).hasSize(1);
-        ControlStore.Attempts attempts = control.attempts(job.jobId());
+        ControlStore.Attempts attempts = awaitConcluded(job.jobId());
         assertThat(attempts.attempts()).isEqualTo(1);
         assertThat(attempts.unfinished()).isZero();
         assertThat(attempts.lastWorker()).isEqualTo("test-worker");
@@ -249,10 +249,24 @@ class JobWorkerStackTest {
         assertThat(n).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(1);
         JobCompleted done = await(job, JobCompleted.class);
         assertThat(done.attempt()).isEqualTo(3); // numbering goes on after the two crashed attempts
-        assertThat(control.attempts(jobId).unfinished()).isZero();
+        ControlStore.Attempts attempts = awaitConcluded(jobId);
+        assertThat(attempts.unfinished()).isZero();
+        assertThat(attempts.concludedAttempt()).isEqualTo(3);
     }
 
     // --- helpers
+
+    /** The attempt is marked concluded just after its terminal event is out: a reader of the event may be first. */
+    private ControlStore.Attempts awaitConcluded(UUID jobId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ControlStore.Attempts attempts = control.attempts(jobId);
+        while ((attempts.concludedAttempt() == null || attempts.pendingTerminal() != null)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            attempts = control.attempts(jobId);
+        }
+        return attempts;
+    }
 
     private JobRequested submit(List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
         return submit(UUID.randomUUID(), outputs, maxSeconds);
