@@ -4,8 +4,9 @@
 #
 #   bench/run.sh [--quick] [--media-only | --platform-only] [--no-build] [--reps N]
 #
-#   --quick          under 10 minutes: the 60 s clip only, 1 timed run per media case (3 in full mode, with the
-#                    4-minute clip too), shorter load tests
+#   --quick          under 10 minutes: media on a 20 s cut of the clip, 1 timed run per case, shorter load tests.
+#                    Full mode: the 60 s clip with 3 timed runs per case, then 720p and thumbnails on the 4-minute
+#                    clip (1 run each), and 60 s load tests
 #   --media-only     skip the local-stack part (and the other way round with --platform-only)
 #   --no-build       use the services as last built (default: ./mvnw package -DskipTests of what the bench needs)
 #
@@ -78,7 +79,7 @@ gen_clip() { # seconds file: 1080p30 testsrc2 + stereo 440 Hz sine, H.264 High (
   mv "$T/inputs/$2.tmp.mp4" "$T/inputs/$2"
 }
 gen_clip 5 warmup.mp4
-gen_clip 60 clip-60s.mp4
+if $quick; then gen_clip 20 clip-20s.mp4; clip=clip-20s.mp4; else gen_clip 60 clip-60s.mp4; clip=clip-60s.mp4; fi
 $quick || gen_clip 240 clip-4min.mp4
 if [ ! -s "$T/inputs/image-12mp.jpg" ]; then # 4000x3000 with noise, so it weighs like a photo (~2 MB)
   "$PEER" -hide_banner -loglevel error -nostdin -y -f lavfi -i "testsrc2=size=4000x3000" -vf "noise=alls=12:allf=u" \
@@ -101,24 +102,26 @@ fi
 
 # ---------------------------------------------------------------- media
 if $media; then
-  rm -f "$T/results/media.jsonl"
+  rm -f "$T/results/media.jsonl" "$T/results/media-4min.jsonl"
   cases="720p,3renditions,hls,thumbs,remux,image"
-  say "media cases on the 60 s clip, $reps timed run(s) each, alternating with the ffmpeg CLIs"
+  say "media cases on $clip, $reps timed run(s) each, alternating with the ffmpeg CLIs"
   java -Xmx512m -cp "$MEDIA_CP" dev.framewright.bench.MediaBench --inputs "$T/inputs" --work "$T/work" \
-    --results "$T/results/media.jsonl" --reps "$reps" --cases "$cases" --peer "$PEER" --debian /usr/bin/ffmpeg
+    --results "$T/results/media.jsonl" --reps "$reps" --cases "$cases" --clip "$clip" --peer "$PEER" \
+    --debian /usr/bin/ffmpeg
   if ! $quick; then
     say "media: 720p and thumbnails on the 4-minute clip"
     java -Xmx512m -cp "$MEDIA_CP" dev.framewright.bench.MediaBench --inputs "$T/inputs" --work "$T/work" \
-      --results "$T/results/media-4min.jsonl" --reps "$reps" --cases "720p,thumbs" --clip clip-4min.mp4 \
+      --results "$T/results/media-4min.jsonl" --reps 1 --cases "720p,thumbs" --clip clip-4min.mp4 \
       --peer "$PEER" --debian /usr/bin/ffmpeg
   fi
 fi
 
 # ---------------------------------------------------------------- platform
 if $platform; then
+  rm -f "$T/results/platform.jsonl"
   say "platform cases on the local stack"
   java -Xmx1g -cp "$PLATFORM_CP" dev.framewright.bench.PlatformBench --root "$ROOT" --work "$T/platform" \
-    --inputs "$T/inputs" --results "$T/results/platform.jsonl" --quick "$quick"
+    --inputs "$T/inputs" --results "$T/results/platform.jsonl" --quick "$quick" --peer "$PEER" --clip "$clip"
 fi
 
 python3 bench/report.py "$T/results" > "$ROOT/BENCHMARKS.md"

@@ -162,9 +162,9 @@ public final class MediaBench {
                         ImageFormat.JPG, false))), true));
                 for (String[] p : peers(peer, debian)) {
                     cs.add(new Contender(p[0] + " naive", cli(p[1], clip, out -> List.of("-vf",
-                            "fps=1/10,scale=160:-2", out.resolve("t%04d.jpg").toString())), false));
+                            "fps=1/10,scale=160:-2:out_range=full", out.resolve("t%04d.jpg").toString())), false));
                     cs.add(new Contender(p[0] + " skip_frame nokey", cli(List.of(p[1], "-skip_frame", "nokey"), clip,
-                            out -> List.of("-vf", "fps=1/10,scale=160:-2", "-fps_mode", "vfr",
+                            out -> List.of("-vf", "fps=1/10,scale=160:-2:out_range=full", "-fps_mode", "vfr",
                                     out.resolve("t%04d.jpg").toString())), false));
                 }
                 return new Case(id, "thumbnails every 10 s, 160 px wide (JPEG)",

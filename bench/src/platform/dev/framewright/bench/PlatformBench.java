@@ -121,7 +121,7 @@ public final class PlatformBench {
 
     private void run() throws Exception {
         List<String> sections = Arrays.asList(opts.getOrDefault("sections",
-                "pickup,scaling,status,submit,projection,upload").split(","));
+                "pickup,transcode,scaling,status,submit,projection,upload").split(","));
         deleteTree(work.resolve("stack"));
         Files.createDirectories(work.resolve("logs"));
         results = new PrintWriter(Files.newBufferedWriter(Path.of(opts.get("results")), StandardCharsets.UTF_8),
@@ -146,6 +146,9 @@ public final class PlatformBench {
 
         if (sections.contains("pickup")) {
             pickup();
+        }
+        if (sections.contains("transcode") && opts.containsKey("peer")) {
+            transcodeInService();
         }
         if (sections.contains("scaling")) {
             scaling();
@@ -271,6 +274,67 @@ public final class PlatformBench {
             }
             Thread.sleep(pollMs);
         }
+    }
+
+    // ================================================================== 720p inside the running transcoder
+
+    /**
+     * The 1080p -> 720p case as a job through the running transcoder (idle, warm): JobStarted -> JobCompleted
+     * (download from S3, probe, render, upload), alternating with the bytedeco ffmpeg CLI on the same file, and the
+     * transcoder's peak RSS during the job (VmHWM, reset before through /proc/PID/clear_refs).
+     */
+    private void transcodeInService() throws Exception {
+        Path clip = inputs.resolve(opts.getOrDefault("clip", "clip-60s.mp4"));
+        int reps = quick ? 1 : 3;
+        byte[] bytes = Files.readAllBytes(clip);
+        long pid = system.transcoder().pid();
+        List<Double> ours = new ArrayList<>();
+        List<Double> peer = new ArrayList<>();
+        long peakKb = 0;
+        Path out = work.resolve("transcode-peer");
+        Files.createDirectories(out);
+        log("720p inside the running transcoder: " + clip.getFileName() + ", " + reps + " run(s), alternating with "
+                + "the bytedeco ffmpeg CLI");
+        for (int i = 0; i < reps; i++) {
+            Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5");
+            HttpResponse<String> res = postMultipart("{\"outputs\":[{\"name\":\"web\",\"type\":\"video\","
+                    + "\"height\":720}]}", clip.getFileName().toString(), "video/mp4", bytes);
+            UUID id = UUID.fromString(JSON.readTree(res.body()).get("id").asText());
+            JsonNode doc = awaitTerminal(id, Duration.ofMinutes(15), 100);
+            if (!doc.get("status").asText().equals("succeeded")) {
+                throw new IllegalStateException("720p job ended " + doc);
+            }
+            peakKb = Math.max(peakKb, rssKb(pid, "VmHWM"));
+            ours.add(ms(Instant.parse(doc.get("started_at").asText()), Instant.parse(doc.get("finished_at").asText()))
+                    / 1000);
+            long t0 = System.nanoTime();
+            int rc = new ProcessBuilder(opts.get("peer"), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i",
+                    clip.toString(), "-vf", "scale=-2:720", "-c:v", "libx264", "-preset", "veryfast", "-profile:v",
+                    "high", "-pix_fmt", "yuv420p", "-g", "60", "-crf", "23", "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+                    "-movflags", "+faststart", out.resolve("web.mp4").toString()).inheritIO().start().waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("ffmpeg exited " + rc);
+            }
+            peer.add((System.nanoTime() - t0) / 1e9);
+            log(String.format(Locale.ROOT, "  run %d: transcoder %.2f s, ffmpeg %.2f s", i + 1, ours.get(i),
+                    peer.get(i)));
+        }
+        ObjectNode r = section("transcode");
+        r.put("input", clip.getFileName().toString());
+        r.put("runs", reps);
+        r.put("transcoder_median_s", round(median(ours), 3));
+        r.put("ffmpeg_median_s", round(median(peer), 3));
+        r.put("ratio", round(median(ours) / median(peer), 3));
+        r.put("transcoder_peak_rss_mb", peakKb / 1024);
+        r.put("transcoder_heap", "-Xmx512m");
+        emit(r);
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Comparator.naturalOrder());
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     // ================================================================== scaling with 1, 2, 3 transcoders
@@ -414,8 +478,10 @@ public final class PlatformBench {
         double insertS = (System.nanoTime() - t0) / 1e9;
         log(String.format(Locale.ROOT, "  inserted in %.1f s", insertS));
         int seconds = quick ? 15 : 30;
+        Map<String, Double> cpu0 = cpuByComponent();
         JsonNode wrk = wrk("status.lua", api + "/v1/jobs/10000000-0000-4000-8000-000000000001", seconds, 2, 32,
                 Map.of("ROWS", Integer.toString(rows)));
+        Map<String, Double> cpu1 = cpuByComponent();
         ObjectNode r = section("status");
         r.put("rows", rows);
         r.put("insert_s", round(insertS, 1));
@@ -423,6 +489,7 @@ public final class PlatformBench {
         r.put("threads", 2);
         r.put("connections", 32);
         r.setAll((ObjectNode) wrk);
+        r.set("cpu_ms_per_request", cpuPer(cpu0, cpu1, wrk.get("requests").asDouble(), wrk.get("wrk_cpu_s").asDouble()));
         emit(r);
     }
 
@@ -470,8 +537,10 @@ public final class PlatformBench {
         Thread sampler = new Thread(() -> sampleFoldLag(sampling, lag), "lag-sampler");
         sampler.start();
         profile("job-api-submit", system.api().pid(), true);
+        Map<String, Double> cpu0 = cpuByComponent();
         JsonNode wrk = wrk("submit.lua", api + "/v1/jobs", seconds, threads, connections,
                 Map.of("PER_THREAD", Integer.toString(perThread - 1)));
+        Map<String, Double> cpu1 = cpuByComponent();
         profile("job-api-submit", system.api().pid(), false);
         sampling.set(false);
         sampler.join();
@@ -487,6 +556,7 @@ public final class PlatformBench {
         r.put("records_in_kafka", after - before);
         r.put("every_202_in_kafka", after - before >= accepted && after - before <= accepted + connections);
         r.set("read_model_lag_ms", stats(lag));
+        r.set("cpu_ms_per_request", cpuPer(cpu0, cpu1, wrk.get("requests").asDouble(), wrk.get("wrk_cpu_s").asDouble()));
         emit(r);
     }
 
@@ -580,6 +650,7 @@ public final class PlatformBench {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(JobEventSerializer.SOURCE_CONFIG, "/framewright/bench");
+        Map<String, Double> cpu0 = cpuByComponent();
         long t0 = System.nanoTime();
         try (KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new JobEventSerializer())) {
@@ -608,7 +679,9 @@ public final class PlatformBench {
                 throw new IllegalStateException("only " + ok + " of " + jobs + " jobs folded to succeeded");
             }
         }
+        Map<String, Double> cpu1 = cpuByComponent();
         ObjectNode r = section("projection");
+        r.set("cpu_ms_per_1000_events", cpuPer(cpu0, cpu1, events / 1000.0, null));
         r.put("events", events);
         r.put("jobs", jobs);
         r.put("produce_s", round((produced - t0) / 1e9, 2));
@@ -726,7 +799,8 @@ public final class PlatformBench {
             throws Exception {
         Path out = work.resolve("wrk-" + script + ".json");
         Files.deleteIfExists(out);
-        List<String> cmd = List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "10s",
+        List<String> cmd = List.of("/usr/bin/time", "-f", "%U %S", "-o", work.resolve("wrk-time.txt").toString(),
+                "wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--timeout", "10s",
                 "--latency", "-s", repo.resolve("bench/wrk").resolve(script).toString(), url);
         log("  " + String.join(" ", cmd));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -740,8 +814,74 @@ public final class PlatformBench {
         }
         log("  " + Files.readString(work.resolve("wrk-" + script + ".log")).replace("\n", "\n  "));
         ObjectNode r = (ObjectNode) JSON.readTree(out.toFile());
-        r.put("command", String.join(" ", cmd).replace(repo.toString() + "/", ""));
+        r.put("command", String.join(" ", cmd.subList(5, cmd.size())).replace(repo.toString() + "/", ""));
+        String[] t = Files.readAllLines(work.resolve("wrk-time.txt")).get(0).trim().split(" ");
+        r.put("wrk_cpu_s", Double.parseDouble(t[0]) + Double.parseDouble(t[1]));
         return r;
+    }
+
+    // ================================================================== CPU per component (a system-level profile)
+
+    /** user+system CPU seconds so far of this JVM (Kafka broker, S3Proxy, the bench) and of each child process. */
+    static Map<String, Double> cpuByComponent() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        cpu.merge("kafka+s3proxy (local-stack JVM)", cpuSeconds(ProcessHandle.current().pid()), Double::sum);
+        ProcessHandle.current().descendants().forEach(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            String name = cmd.contains("job-api") ? "job-api" : cmd.contains("status-projector") ? "status-projector"
+                    : cmd.contains("transcoder") ? "transcoders" : cmd.contains("postgres") ? "postgresql"
+                    : cmd.contains("wrk") ? "wrk" : "other";
+            cpu.merge(name, cpuSeconds(p.pid()), Double::sum);
+        });
+        cpu.put("machine busy (all processes)", machineBusySeconds());
+        return cpu;
+    }
+
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return 0; // gone
+        }
+    }
+
+    static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy / 100.0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** CPU ms per unit of work of each component between two snapshots (wrk's own from /usr/bin/time). */
+    static ObjectNode cpuPer(Map<String, Double> before, Map<String, Double> after, double units, Double wrkSeconds) {
+        ObjectNode o = JSON.createObjectNode();
+        double ours = 0;
+        for (var e : after.entrySet()) {
+            double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            if (e.getKey().equals("wrk") && wrkSeconds != null) {
+                d = wrkSeconds;
+            }
+            if (!e.getKey().startsWith("machine")) {
+                ours += d;
+            }
+            o.put(e.getKey(), round(1000 * d / units, 3));
+        }
+        if (wrkSeconds != null && !after.containsKey("wrk")) {
+            o.put("wrk", round(1000 * wrkSeconds / units, 3));
+            ours += wrkSeconds;
+        }
+        o.put("all of the stack + load generator", round(1000 * ours / units, 3));
+        return o;
     }
 
     // ================================================================== helpers
