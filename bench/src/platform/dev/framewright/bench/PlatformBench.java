@@ -650,6 +650,7 @@ public final class PlatformBench {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(JobEventSerializer.SOURCE_CONFIG, "/framewright/bench");
+        profile("status-projector-fold", system.projector().pid(), true);
         Map<String, Double> cpu0 = cpuByComponent();
         long t0 = System.nanoTime();
         try (KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(p, new StringSerializer(),
@@ -680,6 +681,7 @@ public final class PlatformBench {
             }
         }
         Map<String, Double> cpu1 = cpuByComponent();
+        profile("status-projector-fold", system.projector().pid(), false);
         ObjectNode r = section("projection");
         r.set("cpu_ms_per_1000_events", cpuPer(cpu0, cpu1, events / 1000.0, null));
         r.put("events", events);
@@ -825,11 +827,17 @@ public final class PlatformBench {
     /** user+system CPU seconds so far of this JVM (Kafka broker, S3Proxy, the bench) and of each child process. */
     static Map<String, Double> cpuByComponent() {
         Map<String, Double> cpu = new LinkedHashMap<>();
-        cpu.merge("kafka+s3proxy (local-stack JVM)", cpuSeconds(ProcessHandle.current().pid()), Double::sum);
+        cpu.merge("kafka (local-stack JVM)", cpuSeconds(ProcessHandle.current().pid()), Double::sum);
         ProcessHandle.current().descendants().forEach(p -> {
-            String cmd = p.info().commandLine().orElse("");
+            String cmd;
+            try { // postgres backends rewrite their argv, which ProcessHandle.Info does not always parse
+                cmd = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ');
+            } catch (IOException e) {
+                cmd = "";
+            }
             String name = cmd.contains("job-api") ? "job-api" : cmd.contains("status-projector") ? "status-projector"
                     : cmd.contains("transcoder") ? "transcoders" : cmd.contains("postgres") ? "postgresql"
+                    : cmd.toLowerCase(Locale.ROOT).contains("s3proxy") ? "s3proxy"
                     : cmd.contains("wrk") ? "wrk" : "other";
             cpu.merge(name, cpuSeconds(p.pid()), Double::sum);
         });
