@@ -122,7 +122,8 @@ def media_table(cases, title):
     w("")
 
 
-media_table(media, "Media: our pipeline against the ffmpeg CLI (60 s 1080p30 clip with audio)")
+media_table(media, "Media: our pipeline against the ffmpeg CLI (%s: 1080p30 H.264 + stereo AAC)" % (
+    media[0]["input"] if media else ""))
 media_table(media4, "Media: the 4-minute clip")
 
 
@@ -175,6 +176,15 @@ if platform:
         w("| read-model lag during the submission run (%.0f jobs/s): age of the newest folded event, sampled every "
           "250 ms | p50 %.0f ms, p99 **%.0f ms** (max %.0f) | <= 1 s p99 at 1,000 jobs/s | %s | %s |" % (
               sub["ok_per_s"], lag["p50"], lag["p99"], lag["max"], verdict(lag["p99"] <= 1000), sub["load_average"]))
+    tr = platform.get("transcode")
+    if tr:
+        w("| 1080p -> 720p as a job inside the running transcoder (%s, JobStarted -> JobCompleted: S3 download, "
+          "probe, render, upload), alternating with the bytedeco ffmpeg CLI | **%.2fx** ffmpeg (%.2f s vs %.2f s, "
+          "median of %d); transcoder peak RSS **%d MB** (VmHWM of the whole service, %s) | <= 1.05x; <= 400 MB | "
+          "%s / %s | %s |" % (
+              tr["input"], tr["ratio"], tr["transcoder_median_s"], tr["ffmpeg_median_s"], tr["runs"],
+              tr["transcoder_peak_rss_mb"], tr["transcoder_heap"], verdict(tr["ratio"] <= 1.05),
+              verdict(tr["transcoder_peak_rss_mb"] <= 400), tr["load_average"]))
     pk = platform.get("pickup")
     if pk:
         p = pk["pickup_ms"]
@@ -200,18 +210,41 @@ if platform:
               up["bytes"] >> 20, up["status"], up["mb_per_s"], up["rss_before_mb"], up["rss_peak_mb"],
               up["rss_growth_mb"], verdict(up["rss_growth_mb"] <= 64 and up["status"] == 202), up["load_average"]))
     w("")
+    cpus = [(n, platform[k].get(f)) for n, k, f in (("per accepted submission", "submit", "cpu_ms_per_request"),
+                                                    ("per status read", "status", "cpu_ms_per_request"),
+                                                    ("per 1,000 folded events", "projection", "cpu_ms_per_1000_events"),
+                                                    ("per tiny job", "tiny_throughput", "cpu_ms_per_job"))
+            if k in platform and platform[k].get(f)]
+    if cpus:
+        w("CPU milliseconds by component (user+system from `/proc/PID/stat` before and after; `machine busy` also "
+          "counts whatever else ran on the machine):")
+        w("")
+        keys = []
+        for _, d in cpus:
+            for k in d:
+                if k not in keys:
+                    keys.append(k)
+        w("| | " + " | ".join(keys) + " |")
+        w("|---|" + "---:|" * len(keys))
+        for n, d in cpus:
+            w("| %s | %s |" % (n, " | ".join(("%.2f" % d[k]) if k in d else "" for k in keys)))
+        w("")
     sc = platform.get("scaling")
     if sc:
         w("### Scaling: %d short jobs (%s) per run" % (sc["jobs_per_run"], sc["job"]))
         w("")
-        w("| transcoders | jobs/min | wall | per-job latency p50 / max (created -> finished) | run p50 | queued p50 |")
-        w("|---:|---:|---:|---|---:|---:|")
+        w("| transcoders | jobs/min | wall | per-job latency p50 / max (created -> finished) | run p50 | queued p50 "
+          "| CPU per job: transcoders / whole stack |")
+        w("|---:|---:|---:|---|---:|---:|---|")
         for k in (1, 2, 3):
             r = sc.get("%d_transcoders" % k)
             if r:
-                w("| %d | %.1f | %.1f s | %.1f s / %.1f s | %.1f s | %.1f s |" % (
+                cpu = r.get("cpu_ms_per_job", {})
+                w("| %d | %.1f | %.1f s | %.1f s / %.1f s | %.1f s | %.1f s | %s |" % (
                     k, r["jobs_per_min"], r["wall_s"], r["latency_ms"]["p50"] / 1000, r["latency_ms"]["max"] / 1000,
-                    r["run_ms"]["p50"] / 1000, r["queued_ms"]["p50"] / 1000))
+                    r["run_ms"]["p50"] / 1000, r["queued_ms"]["p50"] / 1000,
+                    "%.2f s / %.2f s" % (cpu["transcoders"] / 1000, cpu["all of the stack + load generator"] / 1000)
+                    if cpu else ""))
         w("")
     w("<details><summary>Raw platform results</summary>")
     w("")

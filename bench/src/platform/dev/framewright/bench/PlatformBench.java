@@ -361,14 +361,19 @@ public final class PlatformBench {
                 Thread.sleep(3000);
             }
             log("scaling: " + n + " short jobs on " + k + " transcoder(s)");
-            r.set(k + "_transcoders", batch(n, () -> postMultipart("{\"outputs\":[{\"name\":\"web\",\"type\":"
-                    + "\"video\",\"height\":720}]}", "clip.mp4", "video/mp4", clip), 6));
+            Map<String, Double> cpu0 = cpuByComponent();
+            ObjectNode run = batch(n, () -> postMultipart("{\"outputs\":[{\"name\":\"web\",\"type\":"
+                    + "\"video\",\"height\":720}]}", "clip.mp4", "video/mp4", clip), 6);
+            run.set("cpu_ms_per_job", cpuPer(cpu0, cpuByComponent(), n, null));
+            r.set(k + "_transcoders", run);
             if (k == 2) {
                 int m = quick ? 40 : 150;
                 log("tiny-job throughput: " + m + " tiny jobs on 2 transcoders");
+                Map<String, Double> tiny0 = cpuByComponent();
                 ObjectNode tinyResult = batch(m, () -> postMultipart("{\"outputs\":[{\"name\":\"thumb\",\"type\":"
                         + "\"image\",\"width\":100,\"height\":100,\"fit\":\"cover\"}]}", "tiny.jpg", "image/jpeg",
                         tiny), 8);
+                tinyResult.set("cpu_ms_per_job", cpuPer(tiny0, cpuByComponent(), m, null));
                 ObjectNode t = section("tiny_throughput");
                 t.put("transcoders", 2);
                 t.setAll(tinyResult);
