@@ -67,8 +67,13 @@ def media_table(cases, title):
       "VmHWM reset before the run (`/proc/self/clear_refs`), the peers' is `/usr/bin/time`'s maximum RSS." %
       cases[0]["reps"])
     w("")
-    w("| case | input | who | wall (median) | CPU | peak RSS | output | ratio | target | result |")
-    w("|---|---|---|---:|---:|---:|---:|---|---|---|")
+    w("`ratio` is ours over the peer's median wall time (the target's measure); `paired` is the median of the "
+      "per-round ratios (each round runs ours and the peer back to back, so it cancels slow drifts in the "
+      "machine's load); `CPU ratio` compares CPU seconds, which contention disturbs least.")
+    w("")
+    w("| case | input | who | wall (median) | runs | CPU | peak RSS | output | ratio | paired | CPU ratio | target "
+      "| result |")
+    w("|---|---|---|---:|---|---:|---:|---:|---|---:|---:|---|---|")
     for case in cases:
         ours = c(case, "framewright")
         rows = []
@@ -106,9 +111,17 @@ def media_table(cases, title):
             ratio, target, res = verdicts.get(k["name"], ("", "", ""))
             if k["ours"] and cid == "720p":
                 ratio, target, res = "RSS", "<= 400 MB", verdict(k["peak_rss_mb"] <= 400)
-            rows.append("| %s | %s | %s | %.3f s | %.2f s | %d MB | %.1f MB | %s | %s | %s |" % (
+            paired = cpu_ratio = ""
+            if not k["ours"]:
+                rs = sorted(a / b for a, b in zip(ours["runs_s"], k["runs_s"]))
+                med = rs[len(rs) // 2] if len(rs) % 2 else (rs[len(rs) // 2 - 1] + rs[len(rs) // 2]) / 2
+                paired = "%.2fx" % med
+                if k["median_cpu_s"] > 0:
+                    cpu_ratio = "%.2fx" % (ours["median_cpu_s"] / k["median_cpu_s"])
+            rows.append("| %s | %s | %s | %.3f s | %s | %.2f s | %d MB | %.1f MB | %s | %s | %s | %s | %s |" % (
                 case["title"] if k["ours"] else "", case["input"] if k["ours"] else "", k["name"], k["median_s"],
-                k["median_cpu_s"], k["peak_rss_mb"], k["output_bytes"] / 1e6, ratio, target, res))
+                " ".join("%.1f" % x for x in k["runs_s"]), k["median_cpu_s"], k["peak_rss_mb"],
+                k["output_bytes"] / 1e6, ratio, paired, cpu_ratio, target, res))
         out.extend(rows)
     w("")
     w("<details><summary>The exact peer commands</summary>")
