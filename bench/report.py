@@ -2,6 +2,7 @@
 """Writes BENCHMARKS.md (to stdout) from bench/target/results/*.json[l] and the hand-written bench/analysis.md."""
 import json
 import os
+import re
 import sys
 
 results = sys.argv[1]
@@ -126,10 +127,16 @@ def media_table(cases, title):
     w("")
     w("<details><summary>The exact peer commands</summary>")
     w("")
+    w("`$PEER` is the path `Loader.load(org.bytedeco.ffmpeg.ffmpeg.class)` returns; paths are relative to the "
+      "repository.")
+    w("")
+    root = os.path.dirname(here) + "/"
     for case in cases:
         for k in case["contenders"]:
             if not k["ours"]:
-                w("- `%s` %s: `%s`" % (case["case"], k["name"], k["command"]))
+                cmd = k["command"].replace(machine.get("peer_path", "\0"), "$PEER").replace(root, "")
+                cmd = re.sub(r"\S*/\.javacpp/cache/\S*/ffmpeg(?= )", "$PEER", cmd)
+                w("- `%s` %s: `%s`" % (case["case"], k["name"], cmd))
     w("")
     w("</details>")
     w("")
