@@ -3,7 +3,9 @@ package dev.framewright.events;
 
 /**
  * A video rendition. Width and height bound the picture: with one of them the other follows the source's
- * aspect ratio; with both the picture fits inside the box. Sizes are rounded to even numbers.
+ * aspect ratio; with both the picture fits inside the box. Sizes are rounded to even numbers. An output that asks for
+ * nothing the source does not already have (the container's codecs, no size, fps, crf, bitrate, trim or overlay other
+ * than the source's) is a stream copy of the source's packets, not a re-encode.
  *
  * @param container   {@code mp4} (H.264 + AAC, the default) or {@code webm} (VP9 + Opus)
  * @param width       pixels; null with height null: the source size

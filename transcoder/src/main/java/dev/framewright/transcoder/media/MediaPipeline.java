@@ -101,7 +101,7 @@ public final class MediaPipeline {
 
         List<OutputSpec> decoded = outputs.stream().filter(MediaPipeline::isDecoded).toList();
         if (!decoded.isEmpty()) {
-            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed);
+            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed, true);
         }
 
         double duration = inputInfo != null && inputInfo.durationSeconds() != null ? inputInfo.durationSeconds() : 0;
@@ -169,12 +169,19 @@ public final class MediaPipeline {
         RenderedOutput finish() throws MediaException;
     }
 
+    /** A video output served by {@link StreamCopy} instead of an encoder. */
+    private record Copy(VideoOutput spec, OutputPlans.VideoPlan plan, Path dir) {
+    }
+
+    /** @param allowCopy false to encode every video output, also those a stream copy could serve */
     private static void transcode(Path input, MediaInfo inputInfo, List<OutputSpec> specs,
             Map<String, Path> overlayImages, Path root, Listener progress, Map<String, RenderedOutput> rendered,
-            Map<String, OutputFailure> failed) throws MediaException {
+            Map<String, OutputFailure> failed, boolean allowCopy) throws MediaException {
         // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
         FFmpegFrameGrabber grabber = FFmpegSupport.open(input, g -> g.setPixelFormat(AV_PIX_FMT_YUV420P));
         List<Job> jobs = new ArrayList<>();
+        List<Copy> copies = new ArrayList<>();
+        List<OutputSpec> copiesToEncode = new ArrayList<>();
         try {
             OutputPlans.Source src = source(grabber, inputInfo);
             for (OutputSpec spec : specs) {
@@ -182,6 +189,13 @@ public final class MediaPipeline {
                 try {
                     deleteTree(dir);
                     Files.createDirectories(dir);
+                    if (allowCopy && spec instanceof VideoOutput v) {
+                        OutputPlans.VideoPlan plan = OutputPlans.video(v, src, overlayImages);
+                        if (StreamCopy.fits(v, plan, src, grabber)) {
+                            copies.add(new Copy(v, plan, dir));
+                            continue;
+                        }
+                    }
                     Job job = job(spec, src, overlayImages, dir);
                     openAll(job.sinks());
                     jobs.add(job);
@@ -192,36 +206,19 @@ public final class MediaPipeline {
                     failed.put(spec.name(), failure(spec, FailureCode.INTERNAL, "cannot create " + dir));
                 }
             }
-            if (jobs.isEmpty()) {
-                return;
-            }
-            List<Sink> sinks = jobs.stream().flatMap(j -> j.sinks().stream()).toList();
-            sinks.forEach(Sink::start);
-            DecodeFanOut.run(grabber, src, sinks, (seconds, fps) -> progress.onProgress("transcoding", seconds,
-                    fps, percents(jobs)));
-
-            for (Job job : jobs) {
-                String name = job.spec().name();
-                MediaException sinkFailure = job.sinks().stream().map(Sink::failure)
-                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-                if (sinkFailure == null && !job.sinks().stream().allMatch(Sink::succeeded)) {
-                    sinkFailure = new MediaException(FailureCode.INTERNAL, "the encoder did not finish");
-                }
-                try {
-                    if (sinkFailure != null) {
-                        throw sinkFailure;
-                    }
-                    rendered.put(name, job.finisher().finish());
-                } catch (MediaException e) {
-                    deleteTree(job.dir());
-                    failed.put(name, failure(job.spec(), e.code(), e.getMessage()));
+            for (int i = 0; i < copies.size(); i++) {
+                // the decoder's grabber has read nothing yet: the last copy may use it when nothing is decoded
+                boolean useMain = jobs.isEmpty() && i == copies.size() - 1;
+                if (!copy(copies.get(i), useMain ? grabber : null, input, src, progress, rendered)) {
+                    copiesToEncode.add(copies.get(i).spec());
                 }
             }
-            progress.onProgress("transcoding", src.durationSeconds(), 0, percents(jobs));
+            if (!jobs.isEmpty()) {
+                decode(grabber, src, jobs, progress, rendered, failed);
+            }
         } catch (MediaException | RuntimeException | Error e) { // CancellationException included
-            for (Job job : jobs) {
-                deleteTree(job.dir());
-            }
+            jobs.forEach(job -> deleteTree(job.dir()));
+            copies.forEach(c -> deleteTree(c.dir()));
             throw e;
         } finally {
             for (Job job : jobs) {
@@ -232,6 +229,71 @@ public final class MediaPipeline {
                 }
             }
             FFmpegSupport.closeQuietly(grabber);
+        }
+        if (!copiesToEncode.isEmpty()) {
+            transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false);
+        }
+    }
+
+    /** Decodes the input once and feeds every job's sinks; then finishes each job or records its failure. */
+    private static void decode(FFmpegFrameGrabber grabber, OutputPlans.Source src, List<Job> jobs, Listener progress,
+            Map<String, RenderedOutput> rendered, Map<String, OutputFailure> failed) throws MediaException {
+        List<Sink> sinks = jobs.stream().flatMap(j -> j.sinks().stream()).toList();
+        sinks.forEach(Sink::start);
+        DecodeFanOut.run(grabber, src, sinks, (seconds, fps) -> progress.onProgress("transcoding", seconds,
+                fps, percents(jobs)));
+
+        for (Job job : jobs) {
+            String name = job.spec().name();
+            MediaException sinkFailure = job.sinks().stream().map(Sink::failure)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (sinkFailure == null && !job.sinks().stream().allMatch(Sink::succeeded)) {
+                sinkFailure = new MediaException(FailureCode.INTERNAL, "the encoder did not finish");
+            }
+            try {
+                if (sinkFailure != null) {
+                    throw sinkFailure;
+                }
+                rendered.put(name, job.finisher().finish());
+            } catch (MediaException e) {
+                deleteTree(job.dir());
+                failed.put(name, failure(job.spec(), e.code(), e.getMessage()));
+            }
+        }
+        progress.onProgress("transcoding", src.durationSeconds(), 0, percents(jobs));
+    }
+
+    /**
+     * Runs one stream copy; false when the copy failed and the output should be encoded instead (a source whose
+     * packets the muxer refuses, e.g. broken timestamps, can still be decoded and encoded).
+     *
+     * @param grabber the input opened and unread, or null to open one
+     */
+    private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, OutputPlans.Source src,
+            Listener progress, Map<String, RenderedOutput> rendered) throws MediaException {
+        String name = c.spec().name();
+        Path file = c.dir().resolve("video." + c.plan().container().extension());
+        FFmpegFrameGrabber in = grabber != null ? grabber : FFmpegSupport.open(input, null);
+        double duration = src.durationSeconds();
+        try {
+            StreamCopy.copy(in, c.plan(), file, (seconds, fps) -> progress.onProgress("transcoding", seconds, fps,
+                    Map.of(name, duration > 0 ? Math.min(100, 100 * seconds / duration) : 0)));
+            rendered.put(name, new RenderedOutput(name, OutputType.VIDEO, List.of(new RenderedOutput.File(
+                    file.getFileName().toString(), file, c.plan().container().contentType())), probeOutput(file)));
+            progress.onProgress("transcoding", duration, 0, Map.of(name, 100.0));
+            return true;
+        } catch (MediaException e) {
+            deleteTree(c.dir());
+            try {
+                Files.createDirectories(c.dir());
+            } catch (IOException ignored) {
+                // the encode path reports it
+            }
+            return false;
+        } finally {
+            if (grabber == null) {
+                FFmpegSupport.closeQuietly(in);
+            }
         }
     }
 
