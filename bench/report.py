@@ -160,7 +160,7 @@ if platform:
     w("## Platform overhead (local stack on this machine)")
     w("")
     w("Everything (Kafka, PostgreSQL, S3Proxy, job-api, status-projector, the transcoders and the load generator) "
-      "runs on the same machine; services as `./framewright dev` starts them (`-Xmx512m` each), with the per-tenant "
+      "runs on the same machine; services as `./framewright dev` starts them (`-Xmx512m` each, the transcoder `-Xmx384m -Xmn16m -XX:+UseSerialGC`), with the per-tenant "
       "rate limit, burst and queued-job cap lifted for the load tests (`Framewright.Options.environment`). "
       "Load-test jobs go to the `express` queue, which the bench's transcoders do not serve, so they wait in Kafka "
       "instead of competing for the CPU.")

@@ -326,7 +326,8 @@ public final class PlatformBench {
         r.put("ffmpeg_median_s", round(median(peer), 3));
         r.put("ratio", round(median(ours) / median(peer), 3));
         r.put("transcoder_peak_rss_mb", peakKb / 1024);
-        r.put("transcoder_heap", "-Xmx512m");
+        r.put("transcoder_heap", ProcessHandle.of(pid).flatMap(h -> h.info().arguments())
+                .map(a -> String.join(" ", Arrays.asList(a).subList(0, Math.max(0, a.length - 2)))).orElse("?"));
         emit(r);
     }
 

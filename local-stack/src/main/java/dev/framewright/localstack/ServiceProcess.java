@@ -13,13 +13,19 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 
 /** One packaged Quarkus service ({@code quarkus-run.jar}) running as a child process. */
 public final class ServiceProcess implements AutoCloseable {
 
     private static final int TAIL_LINES = 60;
+    /** The environment variable that holds a service's JVM options. */
+    public static final String JAVA_OPTS = "JAVA_OPTS";
+    static final String DEFAULT_JAVA_OPTS = "-Xmx512m";
 
     private final String name;
     private final int port;
@@ -49,8 +55,12 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(quarkusRunJar + " is missing: run ./mvnw -DskipTests package first");
         }
         Processes.requirePortFree(httpPort, name);
-        ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", quarkusRunJar.toAbsolutePath().toString()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // JAVA_OPTS is the JVM's options, as in the services' container images (which run `java $JAVA_OPTS -jar`)
+        command.addAll(Arrays.asList(env.getOrDefault(JAVA_OPTS, DEFAULT_JAVA_OPTS).trim().split("\\s+")));
+        command.addAll(List.of("-jar", quarkusRunJar.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         try {
