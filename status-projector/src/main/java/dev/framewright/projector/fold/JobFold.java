@@ -52,9 +52,7 @@ public final class JobFold {
     }
 
     public static Folded apply(JobRow row, JobEvent event) {
-        if (row.updatedAt == null || event.time().isAfter(row.updatedAt)) {
-            row.updatedAt = event.time();
-        }
+        touch(row, event);
         // Java 17 bytecode: no pattern-matching switch.
         if (event instanceof JobRequested e) {
             return e.retry() ? retry(row, e) : requested(row, e);
@@ -72,6 +70,53 @@ public final class JobFold {
             return expired(row, e);
         }
         throw new IllegalArgumentException("Unknown event " + event.getClass());
+    }
+
+    /**
+     * Whether folding {@code earlier} and then {@code later} (the job's next event) leaves {@code row} exactly as
+     * folding {@code later} alone does, apart from {@code updated_at} ({@link #touch}). Most of a batch is progress of
+     * a few jobs; the fold then skips all but the newest. Holds when both are of the same attempt (so the same
+     * staleness and attempt rules apply), the later one is at least as far overall and for every output the earlier
+     * one names, and the earlier one cannot change anything the later one does not overwrite: it adds no output the
+     * row lacks and would not move {@code started_at}. Progress a webhook hears of (milestones) is never skipped.
+     */
+    public static boolean supersedes(JobRow row, JobProgress later, JobProgress earlier) {
+        if (later.attempt() != earlier.attempt() || clamp(later.percent()) < clamp(earlier.percent())
+                || (row.webhookUrl != null && row.webhookProgress)
+                || row.startedAt == null || earlier.time().isBefore(row.startedAt)) {
+            return false;
+        }
+        if (earlier.outputs() == null || earlier.outputs().isEmpty()) {
+            return true;
+        }
+        for (Map.Entry<String, Double> o : earlier.outputs().entrySet()) {
+            if (!hasOutput(row, o.getKey())) {
+                return false;
+            }
+            if (o.getValue() != null) {
+                Double after = later.outputs() == null ? null : later.outputs().get(o.getKey());
+                if (after == null || clamp(after) < clamp(o.getValue())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** What folding an event {@link #supersedes superseded} still does: {@code updated_at} is the newest time seen. */
+    public static void touch(JobRow row, JobEvent event) {
+        if (row.updatedAt == null || event.time().isAfter(row.updatedAt)) {
+            row.updatedAt = event.time();
+        }
+    }
+
+    private static boolean hasOutput(JobRow row, String name) {
+        for (OutputState o : row.outputs) {
+            if (o.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Folded requested(JobRow row, JobRequested e) {

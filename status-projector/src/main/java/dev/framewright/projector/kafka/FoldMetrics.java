@@ -3,6 +3,7 @@ package dev.framewright.projector.kafka;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.Topics;
+import dev.framewright.projector.store.ReceivedEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -27,6 +28,9 @@ public class FoldMetrics {
     private final MeterRegistry registry;
     private final DistributionSummary batchSize;
     private final Timer foldTime;
+    private final Counter duplicates;
+    /** Per type and topic: looked up once, not registered again for every event. */
+    private final Map<String, Map<String, Counter>> events = new ConcurrentHashMap<>();
     /** Topic → milliseconds from the event's time to its fold, for the topic's last folded event. */
     private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
 
@@ -39,20 +43,24 @@ public class FoldMetrics {
                 .description("Time to fold one batch, database retries included").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
+        this.duplicates = Counter.builder("framewright.projector.events.duplicate")
+                .description("Redelivered events the fold recognised by id and skipped").register(registry);
     }
 
     /** A batch is committed: {@code fresh} of its events were new (the others were folded before). */
-    void folded(List<JobEvent> events, int fresh, long nanos) {
-        batchSize.record(events.size());
+    void folded(List<ReceivedEvent> batch, int fresh, long nanos) {
+        batchSize.record(batch.size());
         foldTime.record(nanos, TimeUnit.NANOSECONDS);
-        Counter.builder("framewright.projector.events.duplicate")
-                .description("Redelivered events the fold recognised by id and skipped").register(registry)
-                .increment(Math.max(0, events.size() - fresh));
+        duplicates.increment(Math.max(0, batch.size() - fresh));
         Instant now = Instant.now();
-        for (JobEvent e : events) {
+        for (ReceivedEvent r : batch) {
+            JobEvent e = r.event();
             String topic = topic(e);
-            Counter.builder("framewright.projector.events").description("Job events folded, by type and topic")
-                    .tag("type", e.type()).tag("topic", topic).register(registry).increment();
+            events.computeIfAbsent(e.type(), t -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(topic, t -> Counter.builder("framewright.projector.events")
+                            .description("Job events folded, by type and topic")
+                            .tag("type", e.type()).tag("topic", t).register(registry))
+                    .increment();
             if (e.time() != null) {
                 lag(topic).set(Duration.between(e.time(), now).toMillis());
             }

@@ -1,7 +1,7 @@
 package dev.framewright.projector.kafka;
 
-import dev.framewright.events.JobEvent;
 import dev.framewright.projector.store.ReadModelStore;
+import dev.framewright.projector.store.ReceivedEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,10 +41,10 @@ public class JobEventProjector {
      * restarted, rather than skipping events and silently diverging.
      */
     @Incoming(CHANNEL)
-    public Uni<Void> project(List<JobEvent> records) {
+    public Uni<Void> project(List<ReceivedEvent> records) {
         // Undecodable records, or types newer than this projector knows, arrive as null: skip them rather than
         // stop the partition.
-        List<JobEvent> events = records.stream().filter(Objects::nonNull).toList();
+        List<ReceivedEvent> events = records.stream().filter(Objects::nonNull).toList();
         if (events.size() < records.size()) {
             LOG.warnf("Skipped %d records on %s that are not job events this projector knows",
                     records.size() - events.size(), CHANNEL);
@@ -53,7 +53,7 @@ public class JobEventProjector {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
-        return Uni.createFrom().deferred(() -> store.fold(events))
+        return Uni.createFrom().deferred(() -> store.foldReceived(events))
                 .onFailure().invoke(e -> LOG.warnf("Folding a batch of %d events failed, retrying: %s", events.size(),
                         e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(10)).atMost(8)

@@ -42,6 +42,37 @@ public final class JsonValues {
         return (JsonObject) toJson(value);
     }
 
+    /**
+     * JSON text for a jsonb parameter cast in SQL ({@code $1::text[]} then {@code ::jsonb}): written once, where a
+     * JsonObject would be converted to a tree and then written by the client. Null stays SQL NULL.
+     */
+    public static String toText(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a jsonb column selected as text ({@code column::text}); SQL NULL and JSON null both read as null. */
+    public static <T> T fromText(String json, JavaType type) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JavaType type(Type type) {
+        return MAPPER.getTypeFactory().constructType(type);
+    }
+
     /** Reads a jsonb column value (JsonObject/JsonArray, or null) into {@code type}. */
     public static <T> T fromJson(Object json, Type type) {
         if (json == null) {

@@ -1,10 +1,12 @@
 package dev.framewright.projector.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import dev.framewright.events.EventType;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobEvent;
+import dev.framewright.events.JobProgress;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.projector.fold.Folded;
 import dev.framewright.projector.fold.JobFold;
@@ -12,14 +14,12 @@ import dev.framewright.projector.fold.JobRow;
 import dev.framewright.projector.fold.OutputState;
 import dev.framewright.projector.webhook.WebhookBody;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,15 +42,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReadModelStore {
 
-    private static final Type OUTPUTS = new TypeReference<List<OutputState>>() { }.getType();
-    private static final Type LABELS = new TypeReference<LinkedHashMap<String, String>>() { }.getType();
-    private static final Type NAMES = new TypeReference<List<String>>() { }.getType();
-
-    static final String COLUMNS = """
-            id, tenant, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds, input,
-            input_media, outputs, error_code, error_message, created_at, started_at, finished_at, updated_at, queue,
-            labels, webhook_url, webhook_progress, max_duration_seconds, expires_at, expired_at, canceled_at,
-            retried_attempt, retried_at, retried_outputs""";
+    private static final JavaType INPUT = JsonValues.type(InputObject.class);
+    private static final JavaType MEDIA = JsonValues.type(MediaInfo.class);
+    private static final JavaType OUTPUTS = JsonValues.type(new TypeReference<List<OutputState>>() { }.getType());
+    private static final JavaType LABELS = JsonValues.type(
+            new TypeReference<LinkedHashMap<String, String>>() { }.getType());
+    private static final JavaType NAMES = JsonValues.type(new TypeReference<List<String>>() { }.getType());
 
     /**
      * job-api seeds a job's row concurrently (INSERT ... ON CONFLICT DO NOTHING), so rows are created by upsert and
@@ -62,38 +59,45 @@ public class ReadModelStore {
             SELECT id, tenant, 'queued', t, t FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, tenant, t)
             ORDER BY id
             ON CONFLICT (id) DO NOTHING""";
-    private static final String LOCK = "SELECT " + COLUMNS + " FROM jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+    /** The jsonb columns as text: Jackson parses them once (the client would decode them into its own tree first). */
+    private static final String LOCK = """
+            SELECT id, tenant, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds,
+              input::text AS input, input_media::text AS input_media, outputs::text AS outputs, error_code,
+              error_message, created_at, started_at, finished_at, updated_at, queue, labels::text AS labels,
+              webhook_url, webhook_progress, max_duration_seconds, expires_at, expired_at, canceled_at,
+              retried_attempt, retried_at, retried_outputs::text AS retried_outputs
+            FROM jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE""";
     private static final String KNOWN = "SELECT event_id FROM job_events WHERE event_id = ANY($1)";
     /**
      * Every changed row in one statement (a batch touches hundreds of jobs; one UPDATE each would cost a statement
-     * round in PostgreSQL per row). jsonb arrays carry JSON null for SQL NULL, hence the NULLIFs.
+     * round in PostgreSQL per row). JSON travels as text, written once by Jackson, and is cast here.
      */
     private static final String UPDATE = """
             UPDATE jobs j SET status = u.status, attempt = u.attempt, progress_percent = u.progress_percent,
               progress_stage = u.progress_stage, progress_fps = u.progress_fps,
-              progress_eta_seconds = u.progress_eta_seconds, input = NULLIF(u.input, 'null'),
-              input_media = NULLIF(u.input_media, 'null'), outputs = u.outputs, error_code = u.error_code,
+              progress_eta_seconds = u.progress_eta_seconds, input = u.input::jsonb,
+              input_media = u.input_media::jsonb, outputs = u.outputs::jsonb, error_code = u.error_code,
               error_message = u.error_message, created_at = u.created_at, started_at = u.started_at,
-              finished_at = u.finished_at, updated_at = u.updated_at, queue = u.queue, labels = u.labels,
+              finished_at = u.finished_at, updated_at = u.updated_at, queue = u.queue, labels = u.labels::jsonb,
               webhook_url = u.webhook_url, webhook_progress = u.webhook_progress,
               max_duration_seconds = u.max_duration_seconds, expires_at = u.expires_at, expired_at = u.expired_at,
               canceled_at = u.canceled_at, retried_attempt = u.retried_attempt, retried_at = u.retried_at,
-              retried_outputs = NULLIF(u.retried_outputs, 'null')
+              retried_outputs = u.retried_outputs::jsonb
             FROM unnest($1::uuid[], $2::text[], $3::int[], $4::float8[], $5::text[], $6::float8[], $7::float8[],
-                        $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[],
-                        $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::jsonb[],
+                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
+                        $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::text[],
                         $19::text[], $20::bool[], $21::int[], $22::timestamptz[], $23::timestamptz[],
-                        $24::timestamptz[], $25::int[], $26::timestamptz[], $27::jsonb[])
+                        $24::timestamptz[], $25::int[], $26::timestamptz[], $27::text[])
                  AS u(id, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds,
                       input, input_media, outputs, error_code, error_message, created_at, started_at, finished_at,
                       updated_at, queue, labels, webhook_url, webhook_progress, max_duration_seconds, expires_at,
                       expired_at, canceled_at, retried_attempt, retried_at, retried_outputs)
             WHERE j.id = u.id""";
-    /** One statement for the whole batch; seq follows the fold order. */
+    /** One statement for the whole batch; seq follows the fold order. The payloads are the records' JSON text. */
     private static final String HISTORY = """
             INSERT INTO job_events (event_id, job_id, tenant, type, attempt, time, payload)
-            SELECT e, j, t, ty, a, ti, p
-            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::jsonb[])
+            SELECT e, j, t, ty, a, ti, p::jsonb
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[])
                  WITH ORDINALITY AS u(e, j, t, ty, a, ti, p, n)
             ORDER BY n""";
     private static final String OUTBOX = """
@@ -113,19 +117,25 @@ public class ReadModelStore {
 
     /** @return how many events were new (the others were folded before) */
     public Uni<Integer> fold(List<JobEvent> batch) {
-        Map<UUID, JobEvent> unique = new LinkedHashMap<>();
-        batch.forEach(e -> unique.putIfAbsent(e.eventId(), e));
+        return foldReceived(batch.stream().map(ReceivedEvent::of).toList());
+    }
+
+    /** {@link #fold}, storing each event's JSON as received. */
+    public Uni<Integer> foldReceived(List<ReceivedEvent> batch) {
+        Map<UUID, ReceivedEvent> unique = new LinkedHashMap<>();
+        batch.forEach(e -> unique.putIfAbsent(e.event().eventId(), e));
         if (unique.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         return pool.withTransaction(conn -> fold(conn, new ArrayList<>(unique.values())));
     }
 
-    private Uni<Integer> fold(SqlConnection conn, List<JobEvent> events) {
-        Map<UUID, List<JobEvent>> byJob = new LinkedHashMap<>();
+    private Uni<Integer> fold(SqlConnection conn, List<ReceivedEvent> events) {
+        Map<UUID, List<ReceivedEvent>> byJob = new LinkedHashMap<>();
         Map<UUID, JobEvent> earliest = new LinkedHashMap<>();
-        for (JobEvent e : events) {
-            byJob.computeIfAbsent(e.jobId(), id -> new ArrayList<>()).add(e);
+        for (ReceivedEvent r : events) {
+            JobEvent e = r.event();
+            byJob.computeIfAbsent(e.jobId(), id -> new ArrayList<>()).add(r);
             earliest.merge(e.jobId(), e, (a, b) -> b.time().isBefore(a.time()) ? b : a);
         }
         UUID[] jobIds = byJob.keySet().toArray(UUID[]::new);
@@ -133,7 +143,7 @@ public class ReadModelStore {
                 .addValue(jobIds)
                 .addValue(earliest.values().stream().map(JobEvent::tenant).toArray(String[]::new))
                 .addValue(earliest.values().stream().map(e -> utc(e.time())).toArray(OffsetDateTime[]::new));
-        UUID[] eventIds = events.stream().map(JobEvent::eventId).toArray(UUID[]::new);
+        UUID[] eventIds = events.stream().map(e -> e.event().eventId()).toArray(UUID[]::new);
         return conn.preparedQuery(UPSERT).execute(upsert)
                 .chain(() -> conn.preparedQuery(LOCK).execute(Tuple.of(jobIds)))
                 .chain(locked -> {
@@ -148,7 +158,7 @@ public class ReadModelStore {
     }
 
     /** What one batch changes, folded in memory while the rows are locked. */
-    private record Changes(List<JobRow> rows, List<JobEvent> history, List<Tuple> deliveries,
+    private record Changes(List<JobRow> rows, List<ReceivedEvent> history, List<Tuple> deliveries,
             List<JobRow> needTerminal) {
     }
 
@@ -160,22 +170,33 @@ public class ReadModelStore {
     private static final String[] TERMINAL_TYPES = {EventType.COMPLETED.ceType(), EventType.FAILED.ceType(),
             EventType.CANCELED.ceType()};
 
-    private Changes apply(Map<UUID, List<JobEvent>> byJob, Map<UUID, JobRow> rows, Set<UUID> seen) {
+    /**
+     * Every new event goes to the history; a progress event the job's next new event supersedes (the common case: a
+     * batch holds several progress events of a job) is not folded, which ends in the same row (see
+     * {@link JobFold#supersedes}).
+     */
+    private Changes apply(Map<UUID, List<ReceivedEvent>> byJob, Map<UUID, JobRow> rows, Set<UUID> seen) {
         Instant now = Instant.now();
         List<JobRow> changed = new ArrayList<>();
-        List<JobEvent> history = new ArrayList<>();
+        List<ReceivedEvent> history = new ArrayList<>();
         List<Tuple> deliveries = new ArrayList<>();
         List<JobRow> needTerminal = new ArrayList<>();
         byJob.forEach((jobId, jobEvents) -> {
             JobRow row = rows.get(jobId);
             boolean touched = false;
             JobEvent terminal = null;
-            for (JobEvent e : jobEvents) {
+            for (int i = 0; i < jobEvents.size(); i++) {
+                JobEvent e = jobEvents.get(i).event();
                 if (seen.contains(e.eventId())) {
                     continue;
                 }
                 touched = true;
-                history.add(e);
+                history.add(jobEvents.get(i));
+                if (e instanceof JobProgress p && nextNew(jobEvents, i, seen) instanceof JobProgress q
+                        && JobFold.supersedes(row, q, p)) {
+                    JobFold.touch(row, e);
+                    continue;
+                }
                 Folded folded = JobFold.apply(row, e);
                 if (folded.kind() == Folded.Notify.TERMINAL) {
                     terminal = e;
@@ -198,6 +219,17 @@ public class ReadModelStore {
             }
         });
         return new Changes(changed, history, deliveries, needTerminal);
+    }
+
+    /** The job's first event after index {@code i} that was not folded before, or null. */
+    private static JobEvent nextNew(List<ReceivedEvent> jobEvents, int i, Set<UUID> seen) {
+        for (int j = i + 1; j < jobEvents.size(); j++) {
+            JobEvent e = jobEvents.get(j).event();
+            if (!seen.contains(e.eventId())) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private Tuple delivery(JobRow row, JobEvent e, Instant now) {
@@ -232,15 +264,27 @@ public class ReadModelStore {
             return Uni.createFrom().item(0);
         }
         Tuple updates = bind(changes.rows());
-        List<JobEvent> h = changes.history();
-        Tuple history = Tuple.tuple()
-                .addValue(h.stream().map(JobEvent::eventId).toArray(UUID[]::new))
-                .addValue(h.stream().map(JobEvent::jobId).toArray(UUID[]::new))
-                .addValue(h.stream().map(JobEvent::tenant).toArray(String[]::new))
-                .addValue(h.stream().map(JobEvent::type).toArray(String[]::new))
-                .addValue(h.stream().map(JobEvent::attempt).toArray(Integer[]::new))
-                .addValue(h.stream().map(e -> utc(e.time())).toArray(OffsetDateTime[]::new))
-                .addValue(h.stream().map(JsonValues::toJsonObject).toArray(JsonObject[]::new));
+        List<ReceivedEvent> h = changes.history();
+        int n = h.size();
+        UUID[] eventIds = new UUID[n];
+        UUID[] jobIds = new UUID[n];
+        String[] tenants = new String[n];
+        String[] types = new String[n];
+        Integer[] attempts = new Integer[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            JobEvent e = h.get(i).event();
+            eventIds[i] = e.eventId();
+            jobIds[i] = e.jobId();
+            tenants[i] = e.tenant();
+            types[i] = e.type();
+            attempts[i] = e.attempt();
+            times[i] = utc(e.time());
+            payloads[i] = h.get(i).payload();
+        }
+        Tuple history = Tuple.tuple().addValue(eventIds).addValue(jobIds).addValue(tenants).addValue(types)
+                .addValue(attempts).addValue(times).addValue(payloads);
         Uni<?> written = conn.preparedQuery(UPDATE).execute(updates)
                 .chain(() -> conn.preparedQuery(HISTORY).execute(history));
         written = written.chain(() -> earlierTerminals(conn, changes.needTerminal())).chain(earlier -> {
@@ -249,7 +293,7 @@ public class ReadModelStore {
             return deliveries.isEmpty() ? Uni.createFrom().voidItem()
                     : conn.preparedQuery(OUTBOX).executeBatch(deliveries).replaceWithVoid();
         });
-        return written.replaceWith(h.size());
+        return written.replaceWith(n);
     }
 
     static JobRow read(Row r) {
@@ -262,9 +306,9 @@ public class ReadModelStore {
         row.progressStage = r.getString("progress_stage");
         row.progressFps = r.getDouble("progress_fps");
         row.progressEtaSeconds = r.getDouble("progress_eta_seconds");
-        row.input = JsonValues.fromJson(json(r, "input"), InputObject.class);
-        row.inputMedia = JsonValues.fromJson(json(r, "input_media"), MediaInfo.class);
-        List<OutputState> outputs = JsonValues.fromJson(json(r, "outputs"), OUTPUTS);
+        row.input = JsonValues.fromText(r.getString("input"), INPUT);
+        row.inputMedia = JsonValues.fromText(r.getString("input_media"), MEDIA);
+        List<OutputState> outputs = JsonValues.fromText(r.getString("outputs"), OUTPUTS);
         row.outputs = outputs == null ? new ArrayList<>() : new ArrayList<>(outputs);
         row.errorCode = r.getString("error_code");
         row.errorMessage = r.getString("error_message");
@@ -273,7 +317,7 @@ public class ReadModelStore {
         row.finishedAt = instant(r, "finished_at");
         row.updatedAt = instant(r, "updated_at");
         row.queue = r.getString("queue");
-        Map<String, String> labels = JsonValues.fromJson(json(r, "labels"), LABELS);
+        Map<String, String> labels = JsonValues.fromText(r.getString("labels"), LABELS);
         row.labels = labels == null ? new LinkedHashMap<>() : labels;
         row.webhookUrl = r.getString("webhook_url");
         row.webhookProgress = Boolean.TRUE.equals(r.getBoolean("webhook_progress"));
@@ -283,7 +327,7 @@ public class ReadModelStore {
         row.canceledAt = instant(r, "canceled_at");
         row.retriedAttempt = r.getInteger("retried_attempt");
         row.retriedAt = instant(r, "retried_at");
-        row.retriedOutputs = JsonValues.fromJson(json(r, "retried_outputs"), NAMES);
+        row.retriedOutputs = JsonValues.fromText(r.getString("retried_outputs"), NAMES);
         return row;
     }
 
@@ -297,9 +341,9 @@ public class ReadModelStore {
                 .addValue(column(rows, r -> r.progressStage, String[]::new))
                 .addValue(column(rows, r -> r.progressFps, Double[]::new))
                 .addValue(column(rows, r -> r.progressEtaSeconds, Double[]::new))
-                .addValue(column(rows, r -> (JsonObject) JsonValues.toJson(r.input), JsonObject[]::new))
-                .addValue(column(rows, r -> (JsonObject) JsonValues.toJson(r.inputMedia), JsonObject[]::new))
-                .addValue(column(rows, r -> (JsonArray) JsonValues.toJson(r.outputs), JsonArray[]::new))
+                .addValue(column(rows, r -> JsonValues.toText(r.input), String[]::new))
+                .addValue(column(rows, r -> JsonValues.toText(r.inputMedia), String[]::new))
+                .addValue(column(rows, r -> JsonValues.toText(r.outputs), String[]::new))
                 .addValue(column(rows, r -> r.errorCode, String[]::new))
                 .addValue(column(rows, r -> r.errorMessage, String[]::new))
                 .addValue(column(rows, r -> utc(r.createdAt), OffsetDateTime[]::new))
@@ -307,7 +351,7 @@ public class ReadModelStore {
                 .addValue(column(rows, r -> utc(r.finishedAt), OffsetDateTime[]::new))
                 .addValue(column(rows, r -> utc(r.updatedAt), OffsetDateTime[]::new))
                 .addValue(column(rows, r -> r.queue, String[]::new))
-                .addValue(column(rows, r -> (JsonObject) JsonValues.toJson(r.labels), JsonObject[]::new))
+                .addValue(column(rows, r -> JsonValues.toText(r.labels), String[]::new))
                 .addValue(column(rows, r -> r.webhookUrl, String[]::new))
                 .addValue(column(rows, r -> r.webhookProgress, Boolean[]::new))
                 .addValue(column(rows, r -> r.maxDurationSeconds, Integer[]::new))
@@ -316,18 +360,12 @@ public class ReadModelStore {
                 .addValue(column(rows, r -> utc(r.canceledAt), OffsetDateTime[]::new))
                 .addValue(column(rows, r -> r.retriedAttempt, Integer[]::new))
                 .addValue(column(rows, r -> utc(r.retriedAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> (JsonArray) JsonValues.toJson(r.retriedOutputs), JsonArray[]::new));
+                .addValue(column(rows, r -> JsonValues.toText(r.retriedOutputs), String[]::new));
     }
 
     private static <T> T[] column(List<JobRow> rows, java.util.function.Function<JobRow, T> value,
             java.util.function.IntFunction<T[]> array) {
         return rows.stream().map(value).toArray(array);
-    }
-
-    /** A jsonb column as JsonObject/JsonArray; SQL NULL and JSON null both read as null. */
-    private static Object json(Row r, String column) {
-        Object value = r.getValue(column);
-        return value instanceof JsonObject || value instanceof JsonArray ? value : null;
     }
 
     private static Instant instant(Row r, String column) {

@@ -354,6 +354,112 @@ class JobFoldTest {
         assertThat(JobFold.apply(fold(requested), started(1, 1)).kind()).isEqualTo(Folded.Notify.NONE);
     }
 
+    // --- coalescing: a batch folds only the progress events no later one supersedes ---
+
+    @Test
+    void skippingSupersededProgressEndsInTheSameRow() {
+        java.util.Random random = new java.util.Random(42);
+        int skipped = 0;
+        for (int run = 0; run < 600; run++) {
+            List<JobEvent> events = randomLife(random);
+            JobRow all = JobFold.newRow(events.get(0));
+            JobRow coalesced = JobFold.newRow(events.get(0));
+            // A part of the life as rows earlier batches left, the rest as one batch.
+            int batchStart = random.nextInt(events.size());
+            for (int i = 0; i < batchStart; i++) {
+                JobFold.apply(all, events.get(i));
+                JobFold.apply(coalesced, events.get(i));
+            }
+            for (int i = batchStart; i < events.size(); i++) {
+                JobEvent e = events.get(i);
+                JobFold.apply(all, e);
+                JobEvent next = i + 1 < events.size() ? events.get(i + 1) : null;
+                if (e instanceof JobProgress p && next instanceof JobProgress q
+                        && JobFold.supersedes(coalesced, q, p)) {
+                    JobFold.touch(coalesced, e);
+                    skipped++;
+                } else {
+                    JobFold.apply(coalesced, e);
+                }
+            }
+            assertThat(coalesced).as("run %d: %s", run, events).usingRecursiveComparison().isEqualTo(all);
+        }
+        assertThat(skipped).as("progress events skipped").isGreaterThan(500);
+    }
+
+    @Test
+    void progressAMilestoneWebhookHearsOfIsNeverSkipped() {
+        JobRow row = fold(requested, started(1, 1));
+
+        assertThat(JobFold.supersedes(row, progress(1, 3, 60, Map.of()), progress(1, 2, 30, Map.of()))).isFalse();
+        row.webhookProgress = false;
+        assertThat(JobFold.supersedes(row, progress(1, 3, 60, Map.of()), progress(1, 2, 30, Map.of()))).isTrue();
+    }
+
+    @Test
+    void progressIsNotSupersededByLessOrByAnotherAttempt() {
+        JobRow row = fold(started(1, 1));
+
+        assertThat(JobFold.supersedes(row, progress(1, 3, 20, Map.of()), progress(1, 2, 30, Map.of()))).isFalse();
+        assertThat(JobFold.supersedes(row, progress(2, 3, 60, Map.of()), progress(1, 2, 30, Map.of()))).isFalse();
+        // An output the later one does not report, or reports lower, keeps the earlier one.
+        assertThat(JobFold.supersedes(row, progress(1, 3, 60, Map.of("small", 50.0)),
+                progress(1, 2, 30, Map.of("small", 40.0, "thumb", 10.0)))).isFalse();
+        assertThat(JobFold.supersedes(row, progress(1, 3, 60, Map.of("small", 30.0)),
+                progress(1, 2, 30, Map.of("small", 40.0)))).isFalse();
+    }
+
+    /** A job's events in an order Kafka may deliver them: attempts, progress up and (stale) down, ends, retries. */
+    private List<JobEvent> randomLife(java.util.Random random) {
+        List<JobEvent> events = new ArrayList<>();
+        int n = 2 + random.nextInt(14);
+        int attempt = 1;
+        int level = 0;
+        int clock = random.nextInt(5);
+        while (events.size() < n) {
+            int second = random.nextInt(20);
+            int roll = random.nextInt(24);
+            if (roll < 8) {
+                // As a worker emits them: rising, every output reported, in time order.
+                for (int burst = 1 + random.nextInt(5); burst > 0; burst--) {
+                    level += random.nextInt(15);
+                    clock += 1 + random.nextInt(2);
+                    events.add(progress(attempt, clock, level, Map.of("small", (double) level, "thumb", level / 2.0)));
+                }
+            } else if (roll < 12) {
+                Map<String, Double> outputs = new java.util.LinkedHashMap<>();
+                for (String name : List.of("small", "thumb", "extra")) {
+                    int pick = random.nextInt(4);
+                    if (pick == 1) {
+                        outputs.put(name, (double) random.nextInt(110));
+                    } else if (pick == 2) {
+                        outputs.put(name, null);
+                    }
+                }
+                events.add(progress(attempt, second, random.nextInt(110) - 5, outputs));
+            } else if (roll < 14 || roll > 20) {
+                events.add(started(attempt, second));
+            } else if (roll == 14) {
+                attempt++;
+                level = 0;
+            } else if (roll == 15) {
+                events.add(completed(attempt, second));
+            } else if (roll == 16) {
+                events.add(failed(attempt, second));
+            } else if (roll == 17) {
+                events.add(canceled(attempt, second));
+            } else if (roll == 18) {
+                level = 0;
+                events.add(retry(attempt, second, random.nextBoolean() ? "small" : "thumb"));
+                attempt++;
+            } else {
+                events.add(random.nextBoolean() ? requested : new JobRequested(UUID.randomUUID(), jobId, "acme", 0, t0,
+                        "gpu", null, specs, Map.of(), null, null, null, false));
+            }
+        }
+        return events;
+    }
+
     // --- helpers ---
 
     /** Every column the read model compares (all but updated_at, which only orders). */

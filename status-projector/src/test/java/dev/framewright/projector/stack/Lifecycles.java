@@ -37,8 +37,12 @@ public record Lifecycles(UUID jobId, String tenant, Instant t0) {
     }
 
     public JobProgress progress(int attempt, int second, double percent) {
+        return progress(attempt, second, percent, Map.of("small", percent));
+    }
+
+    public JobProgress progress(int attempt, int second, double percent, Map<String, Double> outputs) {
         return new JobProgress(UUID.randomUUID(), jobId, tenant, attempt, t0.plusSeconds(second), percent,
-                "transcoding", second, 48.0, 100 - percent, Map.of("small", percent));
+                "transcoding", second, 48.0, 100 - percent, outputs);
     }
 
     public JobCompleted completed(int attempt, int second) {
