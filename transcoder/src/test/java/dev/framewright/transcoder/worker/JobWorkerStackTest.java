@@ -254,6 +254,53 @@ class JobWorkerStackTest {
         assertThat(attempts.concludedAttempt()).isEqualTo(3);
     }
 
+    /**
+     * Tiny jobs one at a time, as the bench's "pickup" section runs them: every delivery is one attempt, started once,
+     * recorded once, concluded once. Also prints the pickup figures (from the request's ack to JobStarted's time,
+     * and to the renderer's start); on a shared machine they are noisy, so they are reported, not asserted.
+     */
+    @Test
+    void tinyJobsOneAtATimeStartOnceEachAndReportPickup() throws Exception {
+        List<Double> toStarted = new ArrayList<>();
+        List<Double> toRender = new ArrayList<>();
+        int warmUp = 5;
+        for (int i = 0; i < warmUp + 40; i++) {
+            JobRequested job = prepare(UUID.randomUUID(), List.of(VideoOutput.of("instant", 640, null)), null);
+            publish(job);
+            Instant acked = Instant.now();
+            JobCompleted done = await(job, JobCompleted.class, 5);
+            assertThat(done.attempt()).isEqualTo(1);
+            List<JobEvent> events = events(job);
+            List<JobEvent> started = events.stream().filter(JobStarted.class::isInstance).toList();
+            assertThat(started).singleElement().extracting(JobEvent::attempt).isEqualTo(1);
+            assertThat(events.get(0)).isInstanceOf(JobStarted.class);
+            assertThat(terminals(job)).hasSize(1);
+            ControlStore.Attempts attempts = awaitConcluded(job.jobId());
+            assertThat(attempts.attempts()).isEqualTo(1);
+            assertThat(attempts.unfinished()).isZero();
+            assertThat(attempts.concludedAttempt()).isEqualTo(1);
+            Instant rendered = FakeRenderer.renderStarts.get(job.jobId().toString());
+            assertThat(rendered).isAfterOrEqualTo(started.get(0).time());
+            if (i >= warmUp) {
+                toStarted.add(Duration.between(acked, started.get(0).time()).toNanos() / 1e6);
+                toRender.add(Duration.between(acked, rendered).toNanos() / 1e6);
+            }
+        }
+        System.out.printf("PICKUP ack->JobStarted.time ms: %s; ack->render start ms: %s%n", summary(toStarted),
+                summary(toRender));
+    }
+
+    private static String summary(List<Double> ms) {
+        List<Double> sorted = ms.stream().sorted().toList();
+        return String.format(java.util.Locale.ROOT, "n=%d p50=%.1f p90=%.1f p99=%.1f max=%.1f", sorted.size(),
+                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.get(sorted.size() - 1));
+    }
+
+    /** Nearest-rank percentile. */
+    private static double pct(List<Double> sorted, int p) {
+        return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
     // --- helpers
 
     /** The attempt is marked concluded just after its terminal event is out: a reader of the event may be first. */
@@ -273,6 +320,13 @@ class JobWorkerStackTest {
     }
 
     private JobRequested submit(UUID jobId, List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
+        JobRequested job = prepare(jobId, outputs, maxSeconds);
+        publish(job);
+        return job;
+    }
+
+    /** Stores the input. */
+    private JobRequested prepare(UUID jobId, List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
         String key = "uploads/default/" + UUID.randomUUID();
         BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -281,11 +335,15 @@ class JobWorkerStackTest {
         JobRequested job = new JobRequested(UUID.randomUUID(), jobId, "default", 0, Instant.now(),
                 Topics.DEFAULT_QUEUE, new InputObject(key, "in.png", "image/png", png.size()), outputs, Map.of(), null,
                 maxSeconds, null, false);
+        return job;
+    }
+
+    /** Publishes the request and waits for the broker's ack, as job-api does before its 202. */
+    private static void publish(JobRequested job) throws Exception {
         ProducerRecord<String, JobEvent> record = new ProducerRecord<>(Topics.requests("default"),
-                jobId.toString(), job);
+                job.jobId().toString(), job);
         record.headers().add("test_origin", "worker-test".getBytes(StandardCharsets.UTF_8));
         producer.send(record).get();
-        return job;
     }
 
     private static List<JobEvent> events(JobRequested job) {
@@ -311,7 +369,17 @@ class JobWorkerStackTest {
         return type.cast(awaitEvent(job, type::isInstance));
     }
 
+    private static <T extends JobEvent> T await(JobRequested job, Class<T> type, long pollMs)
+            throws InterruptedException {
+        return type.cast(awaitEvent(job, type::isInstance, pollMs));
+    }
+
     private static JobEvent awaitEvent(JobRequested job, Predicate<JobEvent> match) throws InterruptedException {
+        return awaitEvent(job, match, 100);
+    }
+
+    private static JobEvent awaitEvent(JobRequested job, Predicate<JobEvent> match, long pollMs)
+            throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < end) {
             for (JobEvent e : events(job)) {
@@ -319,7 +387,7 @@ class JobWorkerStackTest {
                     return e;
                 }
             }
-            Thread.sleep(100);
+            Thread.sleep(pollMs);
         }
         throw new AssertionError("no matching event for job " + job.jobId() + "; got " + events(job));
     }
