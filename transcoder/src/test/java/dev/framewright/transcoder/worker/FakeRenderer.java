@@ -5,10 +5,12 @@ import dev.framewright.events.OutputSpec;
 import dev.framewright.transcoder.media.MediaException;
 import dev.framewright.transcoder.media.MediaPipeline;
 import dev.framewright.transcoder.media.RenderedOutput;
+import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.StorageUnavailableException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,11 +37,18 @@ public class FakeRenderer implements Renderer {
 
     /** Job id (the scratch directory's name) → when its rendering started. */
     static final Map<String, Instant> renderStarts = new ConcurrentHashMap<>();
+    /** Job id → its attempts object as stored when rendering started. */
+    static final Map<String, ControlStore.Attempts> attemptsAtRender = new ConcurrentHashMap<>();
+
+    @Inject
+    ControlStore control;
 
     @Override
     public MediaPipeline.Outcome render(Path input, MediaInfo inputInfo, List<OutputSpec> outputs,
             Map<String, Path> overlayImages, Path workDir, MediaPipeline.Listener listener) throws MediaException {
-        renderStarts.put(workDir.getParent().getFileName().toString(), Instant.now());
+        String jobId = workDir.getParent().getFileName().toString();
+        renderStarts.put(jobId, Instant.now());
+        attemptsAtRender.put(jobId, control.attempts(UUID.fromString(jobId)));
         List<RenderedOutput> rendered = new ArrayList<>();
         for (OutputSpec o : outputs) {
             String n = o.name();

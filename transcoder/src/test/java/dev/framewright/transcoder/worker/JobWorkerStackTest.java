@@ -195,6 +195,45 @@ class JobWorkerStackTest {
     }
 
     @Test
+    void aJobCanceledBeforeItStartsGetsOneJobCanceledAndNeverStarts() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+                ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":false}").getBytes(), "application/json");
+        bucket.write("jobs/" + jobId + "/ok/video.mp4", new byte[] {1, 2, 3}, "video/mp4"); // left by someone
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        JobCanceled canceled = await(job, JobCanceled.class);
+        assertThat(canceled.attempt()).isEqualTo(1);
+        Thread.sleep(1000);
+        assertThat(events(job)).containsExactly(canceled); // never started
+        assertThat(FakeRenderer.renderStarts).doesNotContainKey(jobId.toString());
+        assertThat(bucket.list("jobs/" + jobId + "/")).allMatch(k -> k.contains("/_control/"));
+        ControlStore.Attempts attempts = awaitConcluded(jobId);
+        assertThat(attempts.concludedAttempt()).isEqualTo(1);
+        assertThat(attempts.unfinished()).isZero();
+    }
+
+    /**
+     * A worker that died after publishing JobStarted but before its attempt was recorded: the redelivery starts the
+     * same attempt number and publishes JobStarted with the same id, which consumers drop as a duplicate.
+     */
+    @Test
+    void aJobStartedWhoseAttemptWasNeverRecordedIsRepeatedWithTheSameId() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        JobStarted orphan = new JobStarted(JobWorker.startedEventId(jobId, 1), jobId, "default", 1, Instant.now(),
+                "dead-worker");
+        producer.send(new ProducerRecord<>(Topics.JOB_LIFECYCLE, jobId.toString(), (JobEvent) orphan)).get();
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("instant", 640, null)), null);
+        JobCompleted done = await(job, JobCompleted.class);
+        assertThat(done.attempt()).isEqualTo(1);
+        List<JobStarted> started = events(job).stream().filter(JobStarted.class::isInstance)
+                .map(JobStarted.class::cast).toList();
+        assertThat(started).hasSize(2).extracting(JobStarted::eventId).containsOnly(orphan.eventId());
+        assertThat(started).extracting(JobStarted::worker).containsExactly("dead-worker", "test-worker");
+        assertThat(terminals(job)).hasSize(1);
+        assertThat(awaitConcluded(jobId).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void timeoutFailsTheAttemptWithoutRetrying() throws Exception {
         JobRequested job = submit(List.of(VideoOutput.of("slow", 640, null)), 3);
         JobFailed failed = await(job, JobFailed.class);
@@ -281,6 +320,11 @@ class JobWorkerStackTest {
             assertThat(attempts.concludedAttempt()).isEqualTo(1);
             Instant rendered = FakeRenderer.renderStarts.get(job.jobId().toString());
             assertThat(rendered).isAfterOrEqualTo(started.get(0).time());
+            // JobStarted and the attempt's record go out together; the media is opened only once both are done.
+            ControlStore.Attempts atRender = FakeRenderer.attemptsAtRender.get(job.jobId().toString());
+            assertThat(atRender.attempts()).isEqualTo(1);
+            assertThat(atRender.unfinished()).isEqualTo(1);
+            assertThat(atRender.lastWorker()).isEqualTo("test-worker");
             if (i >= warmUp) {
                 toStarted.add(Duration.between(acked, started.get(0).time()).toNanos() / 1e6);
                 toRender.add(Duration.between(acked, rendered).toNanos() / 1e6);
