@@ -7,6 +7,7 @@ import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -27,6 +28,14 @@ public class LifecycleEmitter {
     /** Blocks until the broker has the event: terminal events must be durable before the request's offset moves on. */
     public void emitDurably(JobEvent event) {
         emitter.sendMessage(message(event)).await().atMost(ACK_TIMEOUT);
+    }
+
+    /**
+     * Hands the event to the producer now, on the caller's thread, so it is ordered before anything this thread
+     * emits later for the job; the future completes when the broker has it (acks=all) or fails after the ack timeout.
+     */
+    public CompletableFuture<Void> emitDurablyAsync(JobEvent event) {
+        return emitter.sendMessage(message(event)).ifNoItem().after(ACK_TIMEOUT).fail().subscribeAsCompletionStage();
     }
 
     /** Progress is advisory: a lost one is superseded by the next. */

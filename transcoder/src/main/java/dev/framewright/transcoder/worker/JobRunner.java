@@ -28,6 +28,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -69,8 +71,23 @@ public class JobRunner {
     public record Outcome(MediaInfo input, List<OutputResult> outputs, List<OutputFailure> failed) {
     }
 
-    Outcome run(JobRequested job, Watchdog watchdog, ProgressReporter progress) throws MediaException,
-            InterruptedException {
+    /**
+     * Thrown when the attempt could not be recorded (or JobStarted not published) past the bookkeeping retries: the
+     * attempt must not go on, and the delivery stays uncommitted.
+     */
+    static final class AttemptNotRecorded extends RuntimeException {
+        AttemptNotRecorded(Throwable cause) {
+            super("The attempt could not be recorded: " + cause, cause);
+        }
+    }
+
+    /**
+     * @param recorded completes when the attempt is durable in {@code _control/attempts} (and JobStarted is out). The
+     *                 downloads overlap it; nothing that opens the media (probe, render) starts before it, so an input
+     *                 that crashes the worker is always counted toward quarantine.
+     */
+    Outcome run(JobRequested job, Watchdog watchdog, ProgressReporter progress, Future<?> recorded)
+            throws MediaException, InterruptedException {
         Path dir = scratchDir(job);
         try {
             progress.stage("downloading", 0);
@@ -81,6 +98,7 @@ public class JobRunner {
             }
             Map<String, Path> overlays = downloadOverlays(job, dir);
             checkInterrupted();
+            awaitRecorded(recorded);
 
             progress.stage("probing", 2);
             MediaInfo info = MediaProbe.probe(input);
@@ -154,6 +172,14 @@ public class JobRunner {
             LOG.infof("Waiting for memory before rendering: %s; next look in %d ms", check.describe(), wait);
             Thread.sleep(wait);
             wait = Math.min(wait * 2, config.admission().maxWait().toMillis());
+        }
+    }
+
+    private static void awaitRecorded(Future<?> recorded) throws InterruptedException {
+        try {
+            recorded.get();
+        } catch (ExecutionException e) {
+            throw new AttemptNotRecorded(e.getCause());
         }
     }
 

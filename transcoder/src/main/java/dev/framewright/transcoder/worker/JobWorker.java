@@ -31,6 +31,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,8 +39,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -120,6 +123,8 @@ public class JobWorker {
     private final String workerId;
     private final RetryPolicy retry;
     private final ScheduledExecutorService scheduler;
+    /** Store and broker calls of a delivery that run alongside each other (see {@link #async}). */
+    private final ExecutorService bookkeeping;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
@@ -139,6 +144,11 @@ public class JobWorker {
         this.retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.retryBackoffMax());
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "job-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        this.bookkeeping = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "job-bookkeeping");
             t.setDaemon(true);
             return t;
         });
@@ -202,6 +212,10 @@ public class JobWorker {
 
     private Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, Running self)
             throws InterruptedException {
+        // The cancel marker is read alongside the attempts (one round trip instead of two); it is only a read, so
+        // reading it for a request that turns out to be answered already costs nothing but the request.
+        CompletableFuture<Optional<CancelRequest>> cancelRead = async(
+                () -> withRetries("read the cancel request", () -> control.cancel(job.jobId())));
         Attempts known = withRetries("read attempts", () -> control.attempts(job.jobId()));
         Optional<JobEvent> pending = known.pendingTerminal() == null ? Optional.empty()
                 : known.pendingTerminal().event();
@@ -220,26 +234,31 @@ public class JobWorker {
                     known.concludedAttempt());
             return Delivery.ACK;
         }
-        Optional<CancelRequest> cancel = withRetries("read the cancel request", () -> control.cancel(job.jobId()));
+        Optional<CancelRequest> cancel = joined(cancelRead);
         if (cancel.isPresent()) {
             if (!cancel.get().terminalEmitted()) {
-                Attempts attempts = withRetries("read attempts", () -> control.attempts(job.jobId()));
+                // Nothing wrote the attempts since the read above: this delivery is their only writer.
                 cleanUp(job);
-                int attempt = attempts.next(job.attempt());
-                conclude(job, attempts, new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
+                int attempt = known.next(job.attempt());
+                conclude(job, known, new JobCanceled(UUID.randomUUID(), job.jobId(), job.tenant(), attempt,
                         Instant.now()));
                 metrics.canceled(job);
             }
             LOG.infof("Job %s was canceled before it started", job.jobId());
             return Delivery.ACK;
         }
-        if (!awaitDisk(job, self)) {
+        DiskWait disk = awaitDisk(job, self);
+        if (disk == DiskWait.RELEASED) {
             return Delivery.HOLD;
         }
 
         int attemptsThisDelivery = 0;
+        // Reused unless time passed: after a wait for disk, or between attempts, read what is stored now.
+        Attempts before = disk == DiskWait.READY ? known : null;
         while (true) {
-            Attempts before = withRetries("read attempts", () -> control.attempts(job.jobId()));
+            if (before == null) {
+                before = withRetries("read attempts", () -> control.attempts(job.jobId()));
+            }
             if (before.quarantined(config.maxAttempts())) {
                 String message = before.unfinished() + " attempts in a row ended without a result (last on "
                         + before.lastWorker() + "); the job was set aside";
@@ -253,21 +272,42 @@ public class JobWorker {
                 return Delivery.ACK;
             }
             int attempt = before.next(job.attempt());
-            Attempts started = before.started(attempt, workerId, Instant.now());
-            withRetries("record the attempt", () -> {
-                control.writeAttempts(job.jobId(), started);
+            Instant startedAt = Instant.now();
+            Attempts started = before.started(attempt, workerId, startedAt);
+            Attempts unstarted = before;
+            before = null;
+            attemptsThisDelivery++;
+            // JobStarted goes out while the attempt is written; both must be done before the media is opened
+            // (JobRunner waits for them after the download) and before anything else writes the attempts. Crash
+            // windows (notes/pickup-fast.md):
+            // - written, JobStarted not out: as before, the number is used and counts as unfinished;
+            // - JobStarted out, not written: no media was opened, so nothing the job did is left uncounted; the
+            //   redelivery takes the same number again and publishes JobStarted with the same id (derived from job
+            //   and attempt), which consumers drop as a duplicate, as they do a republished terminal event.
+            // JobStarted is handed to the producer on this thread, so it stays ahead of the attempt's progress.
+            JobStarted announcement = new JobStarted(startedEventId(job.jobId(), attempt), job.jobId(), job.tenant(),
+                    attempt, startedAt, workerId);
+            Supplier<Void> republish = inJobContext(() -> {
+                emitDurably(announcement); // same id: a first send that did land only makes a duplicate
                 return null;
             });
-            attemptsThisDelivery++;
-            Instant startedAt = Instant.now();
-            emitDurably(new JobStarted(UUID.randomUUID(), job.jobId(), job.tenant(), attempt, startedAt, workerId));
+            CompletableFuture<Void> announced = emitter.emitDurablyAsync(announcement)
+                    .exceptionallyCompose(e -> CompletableFuture.supplyAsync(republish, bookkeeping));
+            CompletableFuture<Void> written = async(() -> withRetries("record the attempt", () -> {
+                control.writeAttempts(job.jobId(), started);
+                return null;
+            }));
+            CompletableFuture<Void> recorded = CompletableFuture.allOf(written, announced);
             metrics.attemptStarted(job, startedAt, attemptsThisDelivery == 1);
 
-            AttemptResult result = runAttempt(job, attempt, self);
+            AttemptResult result = runAttempt(job, attempt, self, recorded);
+            // An attempt that ended early (input missing, canceled while downloading) still waits for its record:
+            // every later write of the attempts builds on it. Failed past retries: leave the request uncommitted.
+            joined(recorded);
             Duration took = Duration.between(startedAt, Instant.now());
             if (result instanceof AttemptResult.Released) {
                 withRetries("release the attempt", () -> {
-                    control.writeAttempts(job.jobId(), started.released(before));
+                    control.writeAttempts(job.jobId(), started.released(unstarted));
                     return null;
                 });
                 LOG.infof("Job %s attempt %d released on shutdown; another worker takes it", job.jobId(), attempt);
@@ -343,7 +383,7 @@ public class JobWorker {
         markConcluded(job, concluding, terminal.attempt());
     }
 
-    AttemptResult runAttempt(JobRequested job, int attempt, Running self) {
+    AttemptResult runAttempt(JobRequested job, int attempt, Running self, CompletableFuture<?> recorded) {
         Duration maxDuration = job.maxDurationSeconds() != null && job.maxDurationSeconds() > 0
                 ? Duration.ofSeconds(job.maxDurationSeconds()) : config.maxJobDuration();
         Duration cancelEvery = config.cancelPollInterval().compareTo(Duration.ofSeconds(2)) > 0
@@ -370,7 +410,7 @@ public class JobWorker {
             }
         }, job, attempt, config.progressInterval(), System::nanoTime, null);
         try {
-            JobRunner.Outcome outcome = runner.run(job, watchdog, progress);
+            JobRunner.Outcome outcome = runner.run(job, watchdog, progress, recorded);
             Watchdog.Verdict verdict = watchdog.close();
             Thread.interrupted();
             if (verdict != Watchdog.Verdict.NONE) {
@@ -387,6 +427,9 @@ public class JobWorker {
         } catch (Throwable t) {
             Watchdog.Verdict verdict = watchdog.close();
             Thread.interrupted();
+            if (t instanceof JobRunner.AttemptNotRecorded notRecorded) {
+                throw notRecorded; // bookkeeping, not the job: the delivery is held, no attempt result
+            }
             if (verdict != Watchdog.Verdict.NONE) {
                 metrics.stopped(verdict);
                 return stopped(verdict, maxDuration);
@@ -428,19 +471,25 @@ public class JobWorker {
         };
     }
 
-    /** Waits, without acknowledging, until the scratch disk can hold the job. False: shutting down meanwhile. */
-    private boolean awaitDisk(JobRequested job, Running self) throws InterruptedException {
+    enum DiskWait {
+        READY, WAITED, RELEASED
+    }
+
+    /** Waits, without acknowledging, until the scratch disk can hold the job; RELEASED: shutting down meanwhile. */
+    private DiskWait awaitDisk(JobRequested job, Running self) throws InterruptedException {
         long wait = 1000;
+        boolean waited = false;
         while (true) {
             Admission.Check check = runner.admission().disk(job.input().size());
             if (check.fits() || !check.everFits()) {
                 // A job that can never fit runs anyway and fails on its own (limits or a full disk), rather than
                 // blocking the partition forever.
-                return true;
+                return waited ? DiskWait.WAITED : DiskWait.READY;
             }
             if (self.released || draining) {
-                return false;
+                return DiskWait.RELEASED;
             }
+            waited = true;
             LOG.infof("Job %s waits for %s; next look in %d ms", job.jobId(), check.describe(), wait);
             self.sleep(wait);
             wait = Math.min(wait * 2, config.admission().maxWait().toMillis());
@@ -478,6 +527,51 @@ public class JobWorker {
             LOG.infof("Job %s: deleted %d output objects", job.jobId(), n);
         } catch (RuntimeException e) {
             LOG.warnf(e, "Job %s: could not delete its outputs", job.jobId());
+        }
+    }
+
+    /**
+     * JobStarted's id is derived from the job and the attempt number: if a worker dies after publishing it but before
+     * the attempt is recorded, the redelivery starts the same attempt number and publishes the same id.
+     */
+    static UUID startedEventId(UUID jobId, int attempt) {
+        return UUID.nameUUIDFromBytes(("framewright/JobStarted/" + jobId + "/" + attempt)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs a bookkeeping call on the bookkeeping pool, with the job's trace and log context, so that independent
+     * round trips to the store overlap.
+     */
+    private <T> CompletableFuture<T> async(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(inJobContext(call), bookkeeping);
+    }
+
+    /** {@code call} with the trace and log context of the calling thread, wherever it runs. */
+    private static <T> Supplier<T> inJobContext(Supplier<T> call) {
+        Context trace = Context.current();
+        Object jobId = MDC.get("job_id");
+        return () -> {
+            if (jobId != null) {
+                MDC.put("job_id", jobId);
+            }
+            try (Scope ignored = trace.makeCurrent()) {
+                return call.get();
+            } finally {
+                MDC.remove("job_id");
+            }
+        };
+    }
+
+    /** The result of a bookkeeping call, waited for without giving up on an interrupt; its failure, unwrapped. */
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -555,6 +649,7 @@ public class JobWorker {
             sleepQuietly(50);
         }
         scheduler.shutdownNow();
+        bookkeeping.shutdown();
     }
 
     private static void sleepQuietly(long ms) {

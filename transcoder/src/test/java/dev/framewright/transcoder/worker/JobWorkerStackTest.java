@@ -195,6 +195,45 @@ class JobWorkerStackTest {
     }
 
     @Test
+    void aJobCanceledBeforeItStartsGetsOneJobCanceledAndNeverStarts() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+                ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":false}").getBytes(), "application/json");
+        bucket.write("jobs/" + jobId + "/ok/video.mp4", new byte[] {1, 2, 3}, "video/mp4"); // left by someone
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        JobCanceled canceled = await(job, JobCanceled.class);
+        assertThat(canceled.attempt()).isEqualTo(1);
+        Thread.sleep(1000);
+        assertThat(events(job)).containsExactly(canceled); // never started
+        assertThat(FakeRenderer.renderStarts).doesNotContainKey(jobId.toString());
+        assertThat(bucket.list("jobs/" + jobId + "/")).allMatch(k -> k.contains("/_control/"));
+        ControlStore.Attempts attempts = awaitConcluded(jobId);
+        assertThat(attempts.concludedAttempt()).isEqualTo(1);
+        assertThat(attempts.unfinished()).isZero();
+    }
+
+    /**
+     * A worker that died after publishing JobStarted but before its attempt was recorded: the redelivery starts the
+     * same attempt number and publishes JobStarted with the same id, which consumers drop as a duplicate.
+     */
+    @Test
+    void aJobStartedWhoseAttemptWasNeverRecordedIsRepeatedWithTheSameId() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        JobStarted orphan = new JobStarted(JobWorker.startedEventId(jobId, 1), jobId, "default", 1, Instant.now(),
+                "dead-worker");
+        producer.send(new ProducerRecord<>(Topics.JOB_LIFECYCLE, jobId.toString(), (JobEvent) orphan)).get();
+        JobRequested job = submit(jobId, List.of(VideoOutput.of("instant", 640, null)), null);
+        JobCompleted done = await(job, JobCompleted.class);
+        assertThat(done.attempt()).isEqualTo(1);
+        List<JobStarted> started = events(job).stream().filter(JobStarted.class::isInstance)
+                .map(JobStarted.class::cast).toList();
+        assertThat(started).hasSize(2).extracting(JobStarted::eventId).containsOnly(orphan.eventId());
+        assertThat(started).extracting(JobStarted::worker).containsExactly("dead-worker", "test-worker");
+        assertThat(terminals(job)).hasSize(1);
+        assertThat(awaitConcluded(jobId).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void timeoutFailsTheAttemptWithoutRetrying() throws Exception {
         JobRequested job = submit(List.of(VideoOutput.of("slow", 640, null)), 3);
         JobFailed failed = await(job, JobFailed.class);
@@ -254,6 +293,58 @@ class JobWorkerStackTest {
         assertThat(attempts.concludedAttempt()).isEqualTo(3);
     }
 
+    /**
+     * Tiny jobs one at a time, as the bench's "pickup" section runs them: every delivery is one attempt, started once,
+     * recorded once, concluded once. Also prints the pickup figures (from the request's ack to JobStarted's time,
+     * and to the renderer's start); on a shared machine they are noisy, so they are reported, not asserted.
+     */
+    @Test
+    void tinyJobsOneAtATimeStartOnceEachAndReportPickup() throws Exception {
+        List<Double> toStarted = new ArrayList<>();
+        List<Double> toRender = new ArrayList<>();
+        int warmUp = 5;
+        for (int i = 0; i < warmUp + 40; i++) {
+            JobRequested job = prepare(UUID.randomUUID(), List.of(VideoOutput.of("instant", 640, null)), null);
+            publish(job);
+            Instant acked = Instant.now();
+            JobCompleted done = await(job, JobCompleted.class, 5);
+            assertThat(done.attempt()).isEqualTo(1);
+            List<JobEvent> events = events(job);
+            List<JobEvent> started = events.stream().filter(JobStarted.class::isInstance).toList();
+            assertThat(started).singleElement().extracting(JobEvent::attempt).isEqualTo(1);
+            assertThat(events.get(0)).isInstanceOf(JobStarted.class);
+            assertThat(terminals(job)).hasSize(1);
+            ControlStore.Attempts attempts = awaitConcluded(job.jobId());
+            assertThat(attempts.attempts()).isEqualTo(1);
+            assertThat(attempts.unfinished()).isZero();
+            assertThat(attempts.concludedAttempt()).isEqualTo(1);
+            Instant rendered = FakeRenderer.renderStarts.get(job.jobId().toString());
+            assertThat(rendered).isAfterOrEqualTo(started.get(0).time());
+            // JobStarted and the attempt's record go out together; the media is opened only once both are done.
+            ControlStore.Attempts atRender = FakeRenderer.attemptsAtRender.get(job.jobId().toString());
+            assertThat(atRender.attempts()).isEqualTo(1);
+            assertThat(atRender.unfinished()).isEqualTo(1);
+            assertThat(atRender.lastWorker()).isEqualTo("test-worker");
+            if (i >= warmUp) {
+                toStarted.add(Duration.between(acked, started.get(0).time()).toNanos() / 1e6);
+                toRender.add(Duration.between(acked, rendered).toNanos() / 1e6);
+            }
+        }
+        System.out.printf("PICKUP ack->JobStarted.time ms: %s; ack->render start ms: %s%n", summary(toStarted),
+                summary(toRender));
+    }
+
+    private static String summary(List<Double> ms) {
+        List<Double> sorted = ms.stream().sorted().toList();
+        return String.format(java.util.Locale.ROOT, "n=%d p50=%.1f p90=%.1f p99=%.1f max=%.1f", sorted.size(),
+                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted.get(sorted.size() - 1));
+    }
+
+    /** Nearest-rank percentile. */
+    private static double pct(List<Double> sorted, int p) {
+        return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
     // --- helpers
 
     /** The attempt is marked concluded just after its terminal event is out: a reader of the event may be first. */
@@ -273,6 +364,13 @@ class JobWorkerStackTest {
     }
 
     private JobRequested submit(UUID jobId, List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
+        JobRequested job = prepare(jobId, outputs, maxSeconds);
+        publish(job);
+        return job;
+    }
+
+    /** Stores the input. */
+    private JobRequested prepare(UUID jobId, List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
         String key = "uploads/default/" + UUID.randomUUID();
         BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -281,11 +379,15 @@ class JobWorkerStackTest {
         JobRequested job = new JobRequested(UUID.randomUUID(), jobId, "default", 0, Instant.now(),
                 Topics.DEFAULT_QUEUE, new InputObject(key, "in.png", "image/png", png.size()), outputs, Map.of(), null,
                 maxSeconds, null, false);
+        return job;
+    }
+
+    /** Publishes the request and waits for the broker's ack, as job-api does before its 202. */
+    private static void publish(JobRequested job) throws Exception {
         ProducerRecord<String, JobEvent> record = new ProducerRecord<>(Topics.requests("default"),
-                jobId.toString(), job);
+                job.jobId().toString(), job);
         record.headers().add("test_origin", "worker-test".getBytes(StandardCharsets.UTF_8));
         producer.send(record).get();
-        return job;
     }
 
     private static List<JobEvent> events(JobRequested job) {
@@ -311,7 +413,17 @@ class JobWorkerStackTest {
         return type.cast(awaitEvent(job, type::isInstance));
     }
 
+    private static <T extends JobEvent> T await(JobRequested job, Class<T> type, long pollMs)
+            throws InterruptedException {
+        return type.cast(awaitEvent(job, type::isInstance, pollMs));
+    }
+
     private static JobEvent awaitEvent(JobRequested job, Predicate<JobEvent> match) throws InterruptedException {
+        return awaitEvent(job, match, 100);
+    }
+
+    private static JobEvent awaitEvent(JobRequested job, Predicate<JobEvent> match, long pollMs)
+            throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < end) {
             for (JobEvent e : events(job)) {
@@ -319,7 +431,7 @@ class JobWorkerStackTest {
                     return e;
                 }
             }
-            Thread.sleep(100);
+            Thread.sleep(pollMs);
         }
         throw new AssertionError("no matching event for job " + job.jobId() + "; got " + events(job));
     }
