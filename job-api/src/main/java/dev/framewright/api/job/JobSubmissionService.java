@@ -40,7 +40,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Accepts a job: stores (or finds) the input, makes {@link JobRequested} durable on the queue's request topic, then
@@ -149,9 +148,7 @@ public class JobSubmissionService {
             overlays.add(upload);
             return upload.key();
         });
-        HeadObjectResponse head = store.head(input.key()).orElseThrow(() -> new ApiException(400, "upload_missing",
-                "Upload missing", "Nothing was uploaded for upload_id " + input.id() + " (yet); PUT the file first"));
-        sniff(input);
+        MediaStore.Head head = sniff(input);
         for (UploadStore.Upload o : overlays) {
             sniff(o);
         }
@@ -171,7 +168,7 @@ public class JobSubmissionService {
                 }
                 String contentType = head.contentType() != null ? head.contentType() : input.contentType();
                 return accept(tenant, jobId, queue, spec, outputs,
-                        new InputObject(input.key(), input.filename(), contentType, head.contentLength()));
+                        new InputObject(input.key(), input.filename(), contentType, head.size()));
             } catch (RuntimeException e) {
                 claimed.forEach(u -> uploads.unclaim(u.id(), jobId));
                 throw e;
@@ -241,18 +238,19 @@ public class JobSubmissionService {
         return queue;
     }
 
-    /** A direct upload never passed through job-api: its first bytes are sniffed before a job may use it. */
-    private void sniff(UploadStore.Upload upload) {
-        byte[] head;
-        try (var in = store.open(upload.key(), "bytes=0-" + (MediaSniffer.HEAD_BYTES - 1))) {
-            head = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (head.length == 0 || MediaSniffer.sniff(head).isEmpty()) {
+    /**
+     * A direct upload never passed through job-api: its first bytes are sniffed before a job may use it. One ranged
+     * GET gives both those bytes and the object's size.
+     */
+    private MediaStore.Head sniff(UploadStore.Upload upload) {
+        MediaStore.Head head = store.readHead(upload.key(), MediaSniffer.HEAD_BYTES).orElseThrow(() ->
+                new ApiException(400, "upload_missing", "Upload missing",
+                        "Nothing was uploaded for upload_id " + upload.id() + " (yet); PUT the file first"));
+        if (head.bytes().length == 0 || MediaSniffer.sniff(head.bytes()).isEmpty()) {
             throw new ApiException(415, "unsupported_media_type", "Unsupported media type", "Upload " + upload.id()
                     + " is not a media container job-api accepts (recognised by its content, not its name or type)");
         }
+        return head;
     }
 
     private UploadStore.Upload upload(String tenant, String id, String field) {
