@@ -220,6 +220,7 @@ public class JobSubmissionService {
             // The request is durable; the projector will create the row from it. Only read-your-write suffers.
             LOG.warn("Could not seed the read model for job " + jobId + "; the projector will", e);
         }
+        admission.accepted(tenant);
         try {
             return new Accepted(jobId, 202, json.writeValueAsString(JobReadModel.document(row, List.of())), false);
         } catch (JsonProcessingException e) {
