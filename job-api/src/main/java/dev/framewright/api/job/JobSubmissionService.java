@@ -132,45 +132,47 @@ public class JobSubmissionService {
         });
     }
 
-    /** Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. */
+    /**
+     * Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. Each
+     * upload is looked up and claimed for the job in one statement, first; whatever refuses the job afterwards gives
+     * the claims back.
+     */
     @TracedSubmission
     public Accepted submitUploaded(String tenant, JobSpec spec, String idempotencyKey) {
         String queue = queue(spec);
-        UploadStore.Upload input = upload(tenant, spec.uploadId(), "upload_id");
-        // Overlay images are uploads of the caller too: resolved to their keys, never taken from the client as keys.
-        List<UploadStore.Upload> overlays = new ArrayList<>();
-        List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> {
-            if (image == null) {
-                throw ApiException.invalidField("outputs[" + i + "].overlay.image",
-                        "is required: the upload_id of the overlay image");
-            }
-            UploadStore.Upload upload = upload(tenant, image, "outputs[" + i + "].overlay.image");
-            overlays.add(upload);
-            return upload.key();
-        });
-        MediaStore.Head head = sniff(input);
-        for (UploadStore.Upload o : overlays) {
-            sniff(o);
-        }
         String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec));
         return idempotent(tenant, idempotencyKey, hash, jobId -> {
-            admission.admitBlocking(tenant);
             List<UploadStore.Upload> claimed = new ArrayList<>();
             try {
-                for (UploadStore.Upload upload : concat(input, overlays)) {
-                    if (!claimed.contains(upload)) {
-                        if (!uploads.claim(upload.id(), jobId)) {
-                            throw new ApiException(409, "upload_used", "Upload already used",
-                                    "Upload " + upload.id() + " was used by another job; upload again for a new job");
-                        }
-                        claimed.add(upload);
+                UploadStore.Upload input = claim(tenant, spec.uploadId(), "upload_id", jobId, claimed);
+                // Overlay images are uploads of the caller too: resolved to their keys, never taken from the client
+                // as keys.
+                List<UploadStore.Upload> overlays = new ArrayList<>();
+                List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> {
+                    if (image == null) {
+                        throw ApiException.invalidField("outputs[" + i + "].overlay.image",
+                                "is required: the upload_id of the overlay image");
                     }
+                    UploadStore.Upload upload = claim(tenant, image, "outputs[" + i + "].overlay.image", jobId, claimed);
+                    overlays.add(upload);
+                    return upload.key();
+                });
+                MediaStore.Head head = sniff(input);
+                for (UploadStore.Upload o : overlays) {
+                    sniff(o);
                 }
+                admission.admitBlocking(tenant);
                 String contentType = head.contentType() != null ? head.contentType() : input.contentType();
                 return accept(tenant, jobId, queue, spec, outputs,
                         new InputObject(input.key(), input.filename(), contentType, head.size()));
             } catch (RuntimeException e) {
-                claimed.forEach(u -> uploads.unclaim(u.id(), jobId));
+                for (UploadStore.Upload u : claimed) {
+                    try {
+                        uploads.unclaim(u.id(), jobId);
+                    } catch (RuntimeException unclaim) {
+                        e.addSuppressed(unclaim);
+                    }
+                }
                 throw e;
             }
         });
@@ -254,16 +256,29 @@ public class JobSubmissionService {
         return head;
     }
 
-    private UploadStore.Upload upload(String tenant, String id, String field) {
+    /** The tenant's upload, now claimed by the job (added to {@code claimed} to give back if the job is refused). */
+    private UploadStore.Upload claim(String tenant, String id, String field, UUID jobId,
+            List<UploadStore.Upload> claimed) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw uploadMissing(field, id);
         }
-        UploadStore.Upload upload = uploads.find(tenant, uuid);
-        if (upload == null || !MediaStore.isInputOf(upload.key(), tenant)) {
+        UploadStore.Claim claim = uploads.claim(tenant, uuid, jobId);
+        if (claim == null) {
             throw uploadMissing(field, id);
+        }
+        UploadStore.Upload upload = claim.upload();
+        if (claim.claimed() && claimed.stream().noneMatch(u -> u.id().equals(upload.id()))) {
+            claimed.add(upload);
+        }
+        if (!MediaStore.isInputOf(upload.key(), tenant)) {
+            throw uploadMissing(field, id);
+        }
+        if (!claim.claimed()) {
+            throw new ApiException(409, "upload_used", "Upload already used",
+                    "Upload " + upload.id() + " was used by another job; upload again for a new job");
         }
         return upload;
     }
@@ -318,13 +333,6 @@ public class JobSubmissionService {
             resolved.add(output);
         }
         return List.copyOf(resolved);
-    }
-
-    private static <T> List<T> concat(T first, List<T> rest) {
-        List<T> all = new ArrayList<>();
-        all.add(first);
-        all.addAll(rest);
-        return all;
     }
 
     private static long size(Path file) {
