@@ -40,7 +40,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Accepts a job: stores (or finds) the input, makes {@link JobRequested} durable on the queue's request topic, then
@@ -133,47 +132,47 @@ public class JobSubmissionService {
         });
     }
 
-    /** Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. */
+    /**
+     * Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. Each
+     * upload is looked up and claimed for the job in one statement, first; whatever refuses the job afterwards gives
+     * the claims back.
+     */
     @TracedSubmission
     public Accepted submitUploaded(String tenant, JobSpec spec, String idempotencyKey) {
         String queue = queue(spec);
-        UploadStore.Upload input = upload(tenant, spec.uploadId(), "upload_id");
-        // Overlay images are uploads of the caller too: resolved to their keys, never taken from the client as keys.
-        List<UploadStore.Upload> overlays = new ArrayList<>();
-        List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> {
-            if (image == null) {
-                throw ApiException.invalidField("outputs[" + i + "].overlay.image",
-                        "is required: the upload_id of the overlay image");
-            }
-            UploadStore.Upload upload = upload(tenant, image, "outputs[" + i + "].overlay.image");
-            overlays.add(upload);
-            return upload.key();
-        });
-        HeadObjectResponse head = store.head(input.key()).orElseThrow(() -> new ApiException(400, "upload_missing",
-                "Upload missing", "Nothing was uploaded for upload_id " + input.id() + " (yet); PUT the file first"));
-        sniff(input);
-        for (UploadStore.Upload o : overlays) {
-            sniff(o);
-        }
         String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec));
         return idempotent(tenant, idempotencyKey, hash, jobId -> {
-            admission.admitBlocking(tenant);
             List<UploadStore.Upload> claimed = new ArrayList<>();
             try {
-                for (UploadStore.Upload upload : concat(input, overlays)) {
-                    if (!claimed.contains(upload)) {
-                        if (!uploads.claim(upload.id(), jobId)) {
-                            throw new ApiException(409, "upload_used", "Upload already used",
-                                    "Upload " + upload.id() + " was used by another job; upload again for a new job");
-                        }
-                        claimed.add(upload);
+                UploadStore.Upload input = claim(tenant, spec.uploadId(), "upload_id", jobId, claimed);
+                // Overlay images are uploads of the caller too: resolved to their keys, never taken from the client
+                // as keys.
+                List<UploadStore.Upload> overlays = new ArrayList<>();
+                List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> {
+                    if (image == null) {
+                        throw ApiException.invalidField("outputs[" + i + "].overlay.image",
+                                "is required: the upload_id of the overlay image");
                     }
+                    UploadStore.Upload upload = claim(tenant, image, "outputs[" + i + "].overlay.image", jobId, claimed);
+                    overlays.add(upload);
+                    return upload.key();
+                });
+                MediaStore.Head head = sniff(input);
+                for (UploadStore.Upload o : overlays) {
+                    sniff(o);
                 }
+                admission.admitBlocking(tenant);
                 String contentType = head.contentType() != null ? head.contentType() : input.contentType();
                 return accept(tenant, jobId, queue, spec, outputs,
-                        new InputObject(input.key(), input.filename(), contentType, head.contentLength()));
+                        new InputObject(input.key(), input.filename(), contentType, head.size()));
             } catch (RuntimeException e) {
-                claimed.forEach(u -> uploads.unclaim(u.id(), jobId));
+                for (UploadStore.Upload u : claimed) {
+                    try {
+                        uploads.unclaim(u.id(), jobId);
+                    } catch (RuntimeException unclaim) {
+                        e.addSuppressed(unclaim);
+                    }
+                }
                 throw e;
             }
         });
@@ -223,6 +222,7 @@ public class JobSubmissionService {
             // The request is durable; the projector will create the row from it. Only read-your-write suffers.
             LOG.warn("Could not seed the read model for job " + jobId + "; the projector will", e);
         }
+        admission.accepted(tenant);
         try {
             return new Accepted(jobId, 202, json.writeValueAsString(JobReadModel.document(row, List.of())), false);
         } catch (JsonProcessingException e) {
@@ -241,30 +241,44 @@ public class JobSubmissionService {
         return queue;
     }
 
-    /** A direct upload never passed through job-api: its first bytes are sniffed before a job may use it. */
-    private void sniff(UploadStore.Upload upload) {
-        byte[] head;
-        try (var in = store.open(upload.key(), "bytes=0-" + (MediaSniffer.HEAD_BYTES - 1))) {
-            head = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (head.length == 0 || MediaSniffer.sniff(head).isEmpty()) {
+    /**
+     * A direct upload never passed through job-api: its first bytes are sniffed before a job may use it. One ranged
+     * GET gives both those bytes and the object's size.
+     */
+    private MediaStore.Head sniff(UploadStore.Upload upload) {
+        MediaStore.Head head = store.readHead(upload.key(), MediaSniffer.HEAD_BYTES).orElseThrow(() ->
+                new ApiException(400, "upload_missing", "Upload missing",
+                        "Nothing was uploaded for upload_id " + upload.id() + " (yet); PUT the file first"));
+        if (head.bytes().length == 0 || MediaSniffer.sniff(head.bytes()).isEmpty()) {
             throw new ApiException(415, "unsupported_media_type", "Unsupported media type", "Upload " + upload.id()
                     + " is not a media container job-api accepts (recognised by its content, not its name or type)");
         }
+        return head;
     }
 
-    private UploadStore.Upload upload(String tenant, String id, String field) {
+    /** The tenant's upload, now claimed by the job (added to {@code claimed} to give back if the job is refused). */
+    private UploadStore.Upload claim(String tenant, String id, String field, UUID jobId,
+            List<UploadStore.Upload> claimed) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
             throw uploadMissing(field, id);
         }
-        UploadStore.Upload upload = uploads.find(tenant, uuid);
-        if (upload == null || !MediaStore.isInputOf(upload.key(), tenant)) {
+        UploadStore.Claim claim = uploads.claim(tenant, uuid, jobId);
+        if (claim == null) {
             throw uploadMissing(field, id);
+        }
+        UploadStore.Upload upload = claim.upload();
+        if (claim.claimed() && claimed.stream().noneMatch(u -> u.id().equals(upload.id()))) {
+            claimed.add(upload);
+        }
+        if (!MediaStore.isInputOf(upload.key(), tenant)) {
+            throw uploadMissing(field, id);
+        }
+        if (!claim.claimed()) {
+            throw new ApiException(409, "upload_used", "Upload already used",
+                    "Upload " + upload.id() + " was used by another job; upload again for a new job");
         }
         return upload;
     }
@@ -319,13 +333,6 @@ public class JobSubmissionService {
             resolved.add(output);
         }
         return List.copyOf(resolved);
-    }
-
-    private static <T> List<T> concat(T first, List<T> rest) {
-        List<T> all = new ArrayList<>();
-        all.add(first);
-        all.addAll(rest);
-        return all;
     }
 
     private static long size(Path file) {

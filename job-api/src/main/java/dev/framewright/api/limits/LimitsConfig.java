@@ -20,6 +20,13 @@ public interface LimitsConfig {
     @WithDefault("1000")
     int maxQueuedJobsPerTenant();
 
+    /**
+     * How long a tenant's count of queued and running jobs is reused for admission (per instance; the jobs this
+     * instance accepts meanwhile are added to it). Longer: fewer counts, more overshoot of the cap across instances.
+     */
+    @WithDefault("100ms")
+    Duration activeJobsRefresh();
+
     /** The transcoder group's total lag on the request topics above which submissions answer 503. */
     @WithDefault("10000")
     long maxQueueDepth();

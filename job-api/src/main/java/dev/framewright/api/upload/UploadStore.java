@@ -60,14 +60,36 @@ public class UploadStore {
         }
     }
 
-    /** Marks the upload used by a job; false when another job took it first. */
-    public boolean claim(UUID id, UUID jobId) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE uploads SET job_id = ? WHERE id = ? AND (job_id IS NULL OR job_id = ?)")) {
+    /** What {@link #claim(String, UUID, UUID)} found: the upload, and whether the job now holds it. */
+    public record Claim(Upload upload, boolean claimed) {
+    }
+
+    /**
+     * Looks up the tenant's upload and marks it used by the job in one statement (one round trip): the UPDATE's
+     * guard is what makes an upload single-use; the second branch only tells "used by another job" from "no such
+     * upload". Claiming again for the same job succeeds.
+     *
+     * @return the claim, or null when the tenant has no such upload
+     */
+    public Claim claim(String tenant, UUID id, UUID jobId) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                WITH claimed AS (
+                    UPDATE uploads SET job_id = ? WHERE id = ? AND tenant = ? AND (job_id IS NULL OR job_id = ?)
+                    RETURNING id, tenant, key, filename, content_type, size, created_at, url_expires_at, job_id
+                )
+                SELECT *, true AS claimed FROM claimed
+                UNION ALL
+                SELECT id, tenant, key, filename, content_type, size, created_at, url_expires_at, job_id, false
+                FROM uploads WHERE id = ? AND tenant = ? AND NOT EXISTS (SELECT 1 FROM claimed)""")) {
             s.setObject(1, jobId);
             s.setObject(2, id);
-            s.setObject(3, jobId);
-            return s.executeUpdate() == 1;
+            s.setString(3, tenant);
+            s.setObject(4, jobId);
+            s.setObject(5, id);
+            s.setString(6, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new Claim(upload(rs), rs.getBoolean("claimed")) : null;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Claiming upload " + id, e);
         }

@@ -63,6 +63,25 @@ class IdempotencyTest {
     }
 
     @Test
+    void aJsonSubmissionReplaysAndItsUploadStaysTheFirstJobs() throws Exception {
+        String upload = SubmitTest.upload("clip.mp4", "video/mp4", Fixtures.mp4("json idempotent"));
+        String body = "{\"upload_id\": \"" + upload + "\", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}";
+        String key = "key-" + UUID.randomUUID();
+        Response first = given().header("Idempotency-Key", key).contentType("application/json").body(body).post("/v1/jobs");
+        first.then().statusCode(202);
+        // The replay wins over "upload used": the upload is the first request's job's.
+        Response again = given().header("Idempotency-Key", key).contentType("application/json").body(body).post("/v1/jobs");
+        again.then().statusCode(202).header("Idempotent-Replayed", "true");
+        assertThat(again.jsonPath().getString("id")).isEqualTo(first.jsonPath().getString("id"));
+        // Another key is another job, and the upload is used.
+        given().header("Idempotency-Key", key + "-other").contentType("application/json").body(body).post("/v1/jobs")
+                .then().statusCode(409).body("code", equalTo("upload_used"));
+        UUID jobId = UUID.fromString(first.jsonPath().getString("id"));
+        assertThat(Fixtures.events(Topics.JOB_REQUESTS, e -> e.jobId().equals(jobId), 1, Duration.ofSeconds(15)))
+                .hasSize(1);
+    }
+
+    @Test
     void concurrentRequestsWithOneKeyMakeOneJob() throws Exception {
         String key = "race-" + UUID.randomUUID();
         byte[] media = Fixtures.mp4("racing media " + key);

@@ -40,8 +40,13 @@ class SubmitTest {
 
     /** POST /v1/uploads, then PUT the bytes to the presigned URL exactly as a client would. */
     static String upload(String filename, String contentType, byte[] bytes) throws Exception {
+        return upload(filename, contentType, bytes.length, bytes);
+    }
+
+    /** @param announced the size told to POST /v1/uploads (the presigned PUT does not bind it) */
+    static String upload(String filename, String contentType, long announced, byte[] bytes) throws Exception {
         JsonPath ticket = given().contentType("application/json")
-                .body(Map.of("filename", filename, "content_type", contentType, "size", bytes.length))
+                .body(Map.of("filename", filename, "content_type", contentType, "size", announced))
                 .post("/v1/uploads").then().statusCode(201).extract().jsonPath();
         assertThat(ticket.getString("method")).isEqualTo("PUT");
         assertThat(Instant.parse(ticket.getString("expires_at"))).isBetween(Instant.now().plusSeconds(800),
@@ -141,6 +146,44 @@ class SubmitTest {
                 .post("/v1/jobs").then().statusCode(400).body("code", equalTo("upload_missing"));
         given().contentType("application/json").body(Map.of("filename", "x.mp4", "size", -1))
                 .post("/v1/uploads").then().statusCode(400);
+    }
+
+    @Test
+    void aDirectUploadIsSizedAndSniffedByOneRangedGet() throws Exception {
+        // Larger than the bytes sniffed: the size is the object's, from Content-Range, not the length of the range.
+        byte[] media = java.util.Arrays.copyOf(Fixtures.mp4("big"), dev.framewright.api.upload.MediaSniffer.HEAD_BYTES * 3 + 7);
+        String input = upload("big.mp4", "video/mp4", media);
+        Response accepted = given().contentType("application/json")
+                .body("{\"upload_id\": \"" + input + "\", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
+                .post("/v1/jobs");
+        accepted.then().statusCode(202);
+        JobRequested requested = (JobRequested) Fixtures.event(Topics.JOB_REQUESTS,
+                UUID.fromString(accepted.jsonPath().getString("id")), JobRequested.class);
+        assertThat(requested.input().size()).isEqualTo(media.length);
+        assertThat(requested.input().contentType()).isEqualTo("video/mp4");
+
+        // An empty object has no byte 0 to range over: not media, as before.
+        String empty = upload("empty.mp4", "video/mp4", 1, new byte[0]);
+        given().contentType("application/json")
+                .body("{\"upload_id\": \"" + empty + "\", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
+                .post("/v1/jobs").then().statusCode(415).body("code", equalTo("unsupported_media_type"));
+    }
+
+    @Test
+    void anOverlayUploadNeverPutIsMissingAndLeavesTheInputUnused() throws Exception {
+        String input = upload("clip.mp4", "video/mp4", Fixtures.mp4("overlay never put"));
+        JsonPath ticket = given().contentType("application/json")
+                .body(Map.of("filename", "logo.png", "content_type", "image/png", "size", 10))
+                .post("/v1/uploads").then().statusCode(201).extract().jsonPath();
+        String body = """
+                {"upload_id": "%s", "outputs": [{"name": "v", "type": "video", "overlay": {"image": "%s"}}]}"""
+                .formatted(input, ticket.getString("upload_id"));
+        given().contentType("application/json").body(body).post("/v1/jobs").then().statusCode(400)
+                .body("code", equalTo("upload_missing"));
+        // Refused, so the input is still free for a job.
+        given().contentType("application/json")
+                .body("{\"upload_id\": \"" + input + "\", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
+                .post("/v1/jobs").then().statusCode(202);
     }
 
     @Test

@@ -36,6 +36,7 @@ class RateLimiterTest {
             public int requestsPerSecond() { return perSecond; }
             public int burst() { return burst; }
             public int maxQueuedJobsPerTenant() { return 1000; }
+            public Duration activeJobsRefresh() { return Duration.ofMillis(100); }
             public long maxQueueDepth() { return 10_000; }
             public Duration queueDepthRefresh() { return Duration.ofSeconds(2); }
             public String transcoderGroup() { return "transcoder"; }

@@ -174,6 +174,22 @@ class AuthApiTest {
     }
 
     @Test
+    void theActiveJobCountIsReusedWithinTheRefreshPlusTheJobsAcceptedSince() throws Exception {
+        setTenantLimits("UPDATE tenants SET max_queued_jobs = 2 WHERE id = 'burst'");
+        insertJob(UUID.randomUUID(), "burst", "queued");
+        // Counted: 1 of 2. Accepted, so this instance knows of 2 without counting again.
+        assertThat(submitPng(AuthStackResource.BURST_KEY).statusCode()).isEqualTo(202);
+        // Every job of the tenant finishes; a count now would find none, but the last one is reused until it expires.
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE jobs SET status = 'succeeded' WHERE tenant = 'burst'")) {
+            assertThat(s.executeUpdate()).isEqualTo(2);
+        }
+        submitPng(AuthStackResource.BURST_KEY).then().statusCode(429).body("code", is("too_many_queued_jobs"));
+        Thread.sleep(2_100); // active-jobs-refresh of the test profile
+        assertThat(submitPng(AuthStackResource.BURST_KEY).statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void aQueueDeeperThanTheMaximumGets503Overloaded() throws Exception {
         String topic = Topics.requests(Topics.DEFAULT_QUEUE);
         Properties producerProps = new Properties();

@@ -51,6 +51,8 @@ public class AuthStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("framewright.uploads.max-bytes", Long.toString(MAX_BYTES));
         config.put("framewright.limits.max-queue-depth", Long.toString(MAX_QUEUE_DEPTH));
         config.put("framewright.limits.queue-depth-refresh", "200ms");
+        // Long enough that a test sees the reused count for sure; setTenantLimits waits it out.
+        config.put("framewright.limits.active-jobs-refresh", "2s");
         return config;
     }
 
