@@ -2,6 +2,11 @@ package dev.framewright.transcoder.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_fill_arrays;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import dev.framewright.events.FailureCode;
 import java.nio.Buffer;
@@ -16,6 +21,10 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -49,13 +58,15 @@ final class DecodeFanOut {
      * @throws MediaException        {@code UNSUPPORTED_MEDIA} when the input cannot be decoded
      * @throws CancellationException when the thread is interrupted
      */
-    static void run(FFmpegFrameGrabber grabber, OutputPlans.Source src, List<Sink> sinks, Progress progress)
-            throws MediaException {
+    static void run(FFmpegFrameGrabber grabber, OutputPlans.Source src, BoxFit.Size decoded, List<Sink> sinks,
+            Progress progress) throws MediaException {
         long startUs = FFmpegSupport.startMicros(grabber);
         double lastEnd = sinks.stream().mapToDouble(s -> s.window().end()).max().orElse(0);
         boolean wantVideo = sinks.stream().anyMatch(Sink::takesVideo);
         boolean wantAudio = src.audio() && sinks.stream().anyMatch(s -> s.takesAudio);
-        SharedFrame.Pool pool = wantVideo ? new SharedFrame.Pool(POOL_FRAMES, src.width(), src.height()) : null;
+        SharedFrame.Pool pool = wantVideo ? new SharedFrame.Pool(POOL_FRAMES, decoded.width(), decoded.height())
+                : null;
+        Repacker repack = new Repacker();
         boolean clean = false;
         List<Sink> targets = new ArrayList<>(sinks.size());
         try {
@@ -85,7 +96,7 @@ final class DecodeFanOut {
                     frames++;
                     DECODED_VIDEO_FRAMES.incrementAndGet();
                     videoAt = t;
-                    fanOutPicture(frame, t, sinks, targets, pool);
+                    fanOutPicture(frame, t, sinks, targets, pool, repack);
                     double wall = (System.nanoTime() - wallStart) / 1e9;
                     progress.onProgress(t, wall > 0 ? frames / wall : 0);
                 } else if (frame.samples != null && wantAudio) {
@@ -119,11 +130,12 @@ final class DecodeFanOut {
             if (pool != null && sinks.stream().allMatch(s -> !s.threadAlive())) {
                 pool.close(); // else a wedged encoder may still read a frame: leak rather than crash
             }
+            repack.close();
         }
     }
 
     private static void fanOutPicture(Frame frame, double t, List<Sink> sinks, List<Sink> targets,
-            SharedFrame.Pool pool) throws InterruptedException, MediaException {
+            SharedFrame.Pool pool, Repacker repack) throws InterruptedException, MediaException {
         targets.clear();
         List<Long> indices = new ArrayList<>(sinks.size());
         for (Sink s : sinks) {
@@ -137,9 +149,16 @@ final class DecodeFanOut {
             return;
         }
         SharedFrame shared = pool.acquire();
+        // the grabber's converted picture, or (raw mode, a yuv420p source) the decoder's own frame
         AVFrame picture = (AVFrame) frame.opaque;
-        int ret = av_image_copy_to_buffer(shared.data.position(0), shared.size, new PointerPointer<>(picture),
-                picture.linesize(), AV_PIX_FMT_YUV420P, shared.width, shared.height, 1);
+        int ret;
+        if (picture.format() == AV_PIX_FMT_YUV420P && picture.width() == shared.width
+                && picture.height() == shared.height) {
+            ret = av_image_copy_to_buffer(shared.data.position(0), shared.size, new PointerPointer<>(picture),
+                    picture.linesize(), AV_PIX_FMT_YUV420P, shared.width, shared.height, 1);
+        } else {
+            ret = repack.convert(picture, shared); // a stream whose size or format changed mid-way
+        }
         if (ret < 0) {
             shared.retain(1);
             shared.release();
@@ -151,6 +170,32 @@ final class DecodeFanOut {
             if (!targets.get(i).offer(new Sink.VideoItem(shared, indices.get(i)))) {
                 shared.release(); // the sink failed meanwhile
             }
+        }
+    }
+
+    /** Converts the odd picture whose size or format differs from the pool's (lazily created, then cached). */
+    private static final class Repacker implements AutoCloseable {
+        private SwsContext ctx;
+        private final PointerPointer<BytePointer> planes = new PointerPointer<>(4);
+        private final IntPointer lines = new IntPointer(4);
+
+        int convert(AVFrame picture, SharedFrame into) {
+            ctx = sws_getCachedContext(ctx, picture.width(), picture.height(), picture.format(), into.width,
+                    into.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (DoublePointer) null);
+            if (ctx == null) {
+                return -1;
+            }
+            av_image_fill_arrays(planes, lines, into.data.position(0), AV_PIX_FMT_YUV420P, into.width,
+                    into.height, 1);
+            return sws_scale(ctx, new PointerPointer<>(picture), picture.linesize(), 0, picture.height(), planes,
+                    lines) > 0 ? 0 : -1;
+        }
+
+        @Override
+        public void close() {
+            sws_freeContext(ctx);
+            planes.close();
+            lines.close();
         }
     }
 

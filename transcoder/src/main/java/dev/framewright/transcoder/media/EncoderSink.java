@@ -17,8 +17,9 @@ final class EncoderSink extends Sink {
 
     private final FFmpegFrameRecorder recorder;
     private final String what;
-    private final int srcWidth;
-    private final int srcHeight;
+    /** The size of the pictures the decoder delivers: the source's, or this sink's own when the decoder scales. */
+    private int srcWidth;
+    private int srcHeight;
     private final OverlayBlender overlay;
     private final Path file;
     private Scaler scaler;
@@ -41,6 +42,19 @@ final class EncoderSink extends Sink {
 
     Path file() {
         return file;
+    }
+
+    @Override
+    BoxFit.Size prescaledSize() {
+        // an overlay is drawn into this sink's own copy of the picture, which its scaler makes
+        return takesVideo() && overlay == null
+                ? new BoxFit.Size(recorder.getImageWidth(), recorder.getImageHeight()) : null;
+    }
+
+    /** The decoder delivers pictures of this size; called before {@link #open()}. */
+    void decodedAt(BoxFit.Size size) {
+        this.srcWidth = size.width();
+        this.srcHeight = size.height();
     }
 
     @Override

@@ -113,6 +113,14 @@ final class FFmpegSupport {
         return st != null && (st.disposition() & AV_DISPOSITION_ATTACHED_PIC) != 0;
     }
 
+    /** Whether the opened input's video stream is coded in {@code pixelFormat} (what its decoder will output). */
+    static boolean decodesTo(FFmpegFrameGrabber grabber, int pixelFormat) {
+        AVFormatContext oc = grabber.getFormatContext();
+        int index = grabber.getVideoStream();
+        return oc != null && index >= 0 && index < oc.nb_streams()
+                && oc.streams(index).codecpar().format() == pixelFormat;
+    }
+
     /** Media duration in microseconds, or -1 when unknown. */
     static long durationMicros(FFmpegFrameGrabber grabber) {
         AVFormatContext oc = grabber.getFormatContext();

@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_H264_HIGH;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 
 import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
@@ -36,6 +37,7 @@ import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Renders every output of a job from one input, decoding the input once for all video-derived outputs.
@@ -179,8 +181,12 @@ public final class MediaPipeline {
             Map<String, OutputFailure> failed, boolean allowCopy) throws MediaException {
         // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
         FFmpegFrameGrabber grabber = FFmpegSupport.open(input, g -> g.setPixelFormat(AV_PIX_FMT_YUV420P));
+        List<Job> planned = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
         List<Copy> copies = new ArrayList<>();
+        BoxFit.Size decoded;
+        // every output of this stage in each progress report, so the job's percent is the mean over all of them
+        Map<String, Double> stagePercent = new LinkedHashMap<>();
         List<OutputSpec> copiesToEncode = new ArrayList<>();
         try {
             OutputPlans.Source src = source(grabber, inputInfo);
@@ -196,9 +202,7 @@ public final class MediaPipeline {
                             continue;
                         }
                     }
-                    Job job = job(spec, src, overlayImages, dir);
-                    openAll(job.sinks());
-                    jobs.add(job);
+                    planned.add(job(spec, src, overlayImages, dir));
                 } catch (MediaException e) {
                     deleteTree(dir);
                     failed.put(spec.name(), failure(spec, e.code(), e.getMessage()));
@@ -206,15 +210,32 @@ public final class MediaPipeline {
                     failed.put(spec.name(), failure(spec, FailureCode.INTERNAL, "cannot create " + dir));
                 }
             }
+            decoded = decodedSize(grabber, src, planned);
+            for (Job job : planned) {
+                try {
+                    for (Sink s : job.sinks()) {
+                        if (s instanceof EncoderSink e) {
+                            e.decodedAt(decoded);
+                        }
+                    }
+                    openAll(job.sinks());
+                    jobs.add(job);
+                } catch (MediaException e) {
+                    deleteTree(job.dir());
+                    failed.put(job.spec().name(), failure(job.spec(), e.code(), e.getMessage()));
+                }
+            }
+            copies.forEach(c -> stagePercent.put(c.spec().name(), 0.0));
+            jobs.forEach(j -> stagePercent.put(j.spec().name(), 0.0));
             for (int i = 0; i < copies.size(); i++) {
                 // the decoder's grabber has read nothing yet: the last copy may use it when nothing is decoded
                 boolean useMain = jobs.isEmpty() && i == copies.size() - 1;
-                if (!copy(copies.get(i), useMain ? grabber : null, input, src, progress, rendered)) {
+                if (!copy(copies.get(i), useMain ? grabber : null, input, src, progress, stagePercent, rendered)) {
                     copiesToEncode.add(copies.get(i).spec());
                 }
             }
             if (!jobs.isEmpty()) {
-                decode(grabber, src, jobs, progress, rendered, failed);
+                decode(grabber, src, decoded, jobs, progress, stagePercent, rendered, failed);
             }
         } catch (MediaException | RuntimeException | Error e) { // CancellationException included
             jobs.forEach(job -> deleteTree(job.dir()));
@@ -236,12 +257,13 @@ public final class MediaPipeline {
     }
 
     /** Decodes the input once and feeds every job's sinks; then finishes each job or records its failure. */
-    private static void decode(FFmpegFrameGrabber grabber, OutputPlans.Source src, List<Job> jobs, Listener progress,
-            Map<String, RenderedOutput> rendered, Map<String, OutputFailure> failed) throws MediaException {
+    private static void decode(FFmpegFrameGrabber grabber, OutputPlans.Source src, BoxFit.Size decoded,
+            List<Job> jobs, Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered,
+            Map<String, OutputFailure> failed) throws MediaException {
         List<Sink> sinks = jobs.stream().flatMap(j -> j.sinks().stream()).toList();
         sinks.forEach(Sink::start);
-        DecodeFanOut.run(grabber, src, sinks, (seconds, fps) -> progress.onProgress("transcoding", seconds,
-                fps, percents(jobs)));
+        DecodeFanOut.run(grabber, src, decoded, sinks, (seconds, fps) -> progress.onProgress("transcoding", seconds,
+                fps, percents(jobs, stagePercent)));
 
         for (Job job : jobs) {
             String name = job.spec().name();
@@ -260,7 +282,7 @@ public final class MediaPipeline {
                 failed.put(name, failure(job.spec(), e.code(), e.getMessage()));
             }
         }
-        progress.onProgress("transcoding", src.durationSeconds(), 0, percents(jobs));
+        progress.onProgress("transcoding", src.durationSeconds(), 0, percents(jobs, stagePercent));
     }
 
     /**
@@ -270,17 +292,21 @@ public final class MediaPipeline {
      * @param grabber the input opened and unread, or null to open one
      */
     private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, OutputPlans.Source src,
-            Listener progress, Map<String, RenderedOutput> rendered) throws MediaException {
+            Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered)
+            throws MediaException {
         String name = c.spec().name();
         Path file = c.dir().resolve("video." + c.plan().container().extension());
         FFmpegFrameGrabber in = grabber != null ? grabber : FFmpegSupport.open(input, null);
         double duration = src.durationSeconds();
         try {
-            StreamCopy.copy(in, c.plan(), file, (seconds, fps) -> progress.onProgress("transcoding", seconds, fps,
-                    Map.of(name, duration > 0 ? Math.min(100, 100 * seconds / duration) : 0)));
+            StreamCopy.copy(in, c.plan(), file, (seconds, fps) -> {
+                stagePercent.put(name, duration > 0 ? Math.min(99.9, 100 * seconds / duration) : 0);
+                progress.onProgress("transcoding", seconds, fps, Map.copyOf(stagePercent));
+            });
             rendered.put(name, new RenderedOutput(name, OutputType.VIDEO, List.of(new RenderedOutput.File(
                     file.getFileName().toString(), file, c.plan().container().contentType())), probeOutput(file)));
-            progress.onProgress("transcoding", duration, 0, Map.of(name, 100.0));
+            stagePercent.put(name, 100.0);
+            progress.onProgress("transcoding", duration, 0, Map.copyOf(stagePercent));
             return true;
         } catch (MediaException e) {
             deleteTree(c.dir());
@@ -297,6 +323,33 @@ public final class MediaPipeline {
         }
     }
 
+    /**
+     * The size the decoder delivers pictures at, and how. When every sink that takes pictures encodes one and the same
+     * size, the grabber scales each decoded picture straight to it (bicubic, as ffmpeg's scale filter) in the
+     * conversion it makes anyway: one pass over the 1080p picture instead of a copy and a scale, and the scaling runs
+     * on the decoder's thread beside the encoders. Otherwise pictures come at the source size; a yuv420p source is
+     * then read from the decoder's own frame (no conversion copy), see {@link DecodeFanOut}.
+     */
+    private static BoxFit.Size decodedSize(FFmpegFrameGrabber grabber, OutputPlans.Source src, List<Job> jobs) {
+        BoxFit.Size source = new BoxFit.Size(src.width(), src.height());
+        List<Sink> video = jobs.stream().flatMap(j -> j.sinks().stream()).filter(Sink::takesVideo).toList();
+        java.util.Set<BoxFit.Size> sizes = new java.util.HashSet<>();
+        for (Sink s : video) {
+            sizes.add(s.prescaledSize()); // null when a sink needs the decoded size
+        }
+        if (sizes.size() == 1 && !sizes.contains(null) && !sizes.contains(source)) {
+            BoxFit.Size target = sizes.iterator().next();
+            grabber.setImageWidth(target.width());
+            grabber.setImageHeight(target.height());
+            grabber.setImageScalingFlags(SWS_BICUBIC);
+            return target;
+        }
+        if (!video.isEmpty() && FFmpegSupport.decodesTo(grabber, AV_PIX_FMT_YUV420P)) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+        }
+        return source;
+    }
+
     private static void openAll(List<Sink> sinks) throws MediaException {
         List<Sink> opened = new ArrayList<>();
         try {
@@ -310,8 +363,8 @@ public final class MediaPipeline {
         }
     }
 
-    private static Map<String, Double> percents(List<Job> jobs) {
-        Map<String, Double> out = new LinkedHashMap<>();
+    private static Map<String, Double> percents(List<Job> jobs, Map<String, Double> stagePercent) {
+        Map<String, Double> out = new LinkedHashMap<>(stagePercent);
         for (Job job : jobs) {
             out.put(job.spec().name(), job.sinks().stream().mapToDouble(Sink::percent).min().orElse(0));
         }

@@ -68,6 +68,14 @@ abstract class Sink {
         return window;
     }
 
+    /**
+     * The picture size this sink encodes when it can take pictures the decoder already scaled to that size, or null
+     * when it needs the decoded size (it scales or draws on its own).
+     */
+    BoxFit.Size prescaledSize() {
+        return null;
+    }
+
     boolean threadAlive() {
         return thread != null && thread.isAlive();
     }
