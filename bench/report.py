@@ -200,9 +200,11 @@ if platform:
     if tr:
         w("| 1080p -> 720p as a job inside the running transcoder (%s, JobStarted -> JobCompleted: S3 download, "
           "probe, render, upload), alternating with the bytedeco ffmpeg CLI | **%.2fx** ffmpeg (%.2f s vs %.2f s, "
-          "median of %d); transcoder peak RSS **%d MB** (VmHWM of the whole service, %s) | <= 1.05x; <= 400 MB | "
+          "median of %d)%s; transcoder peak RSS **%d MB** (VmHWM of the whole service, `%s`) | <= 1.05x; <= 400 MB | "
           "%s / %s | %s |" % (
               tr["input"], tr["ratio"], tr["transcoder_median_s"], tr["ffmpeg_median_s"], tr["runs"],
+              ("; stages: " + ", ".join("%s %.2f s" % kv for kv in tr["stage_median_s"].items()))
+              if tr.get("stage_median_s") else "",
               tr["transcoder_peak_rss_mb"], tr["transcoder_heap"], verdict(tr["ratio"] <= 1.05),
               verdict(tr["transcoder_peak_rss_mb"] <= 400), tr["load_average"]))
     pk = platform.get("pickup")

@@ -290,6 +290,7 @@ public final class PlatformBench {
         long pid = system.transcoder().pid();
         List<Double> ours = new ArrayList<>();
         List<Double> peer = new ArrayList<>();
+        List<Map<String, Double>> stages = new ArrayList<>();
         long peakKb = 0;
         Path out = work.resolve("transcode-peer");
         Files.createDirectories(out);
@@ -305,6 +306,7 @@ public final class PlatformBench {
                 throw new IllegalStateException("720p job ended " + doc);
             }
             peakKb = Math.max(peakKb, rssKb(pid, "VmHWM"));
+            stages.add(stageSeconds(id));
             ours.add(ms(Instant.parse(doc.get("started_at").asText()), Instant.parse(doc.get("finished_at").asText()))
                     / 1000);
             long t0 = System.nanoTime();
@@ -326,6 +328,14 @@ public final class PlatformBench {
         r.put("ffmpeg_median_s", round(median(peer), 3));
         r.put("ratio", round(median(ours) / median(peer), 3));
         r.put("transcoder_peak_rss_mb", peakKb / 1024);
+        // where the job's time went: each stage's median, from the first progress event of each stage to the next
+        ObjectNode stageMedians = r.putObject("stage_median_s");
+        for (String stage : List.of("downloading", "probing", "transcoding", "uploading")) {
+            List<Double> xs = stages.stream().map(m -> m.get(stage)).filter(java.util.Objects::nonNull).toList();
+            if (!xs.isEmpty()) {
+                stageMedians.put(stage, round(median(xs), 3));
+            }
+        }
         r.put("transcoder_heap", ProcessHandle.of(pid).flatMap(h -> h.info().arguments())
                 .map(a -> String.join(" ", Arrays.asList(a).subList(0, Math.max(0, a.length - 2)))).orElse("?"));
         emit(r);
@@ -939,6 +949,29 @@ public final class PlatformBench {
         return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/jobs")).header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary).timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Seconds from each stage's first progress event to the next stage's (the last stage ends at the terminal). */
+    private Map<String, Double> stageSeconds(UUID id) throws Exception {
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (Connection c = db(); var ps = c.prepareStatement("""
+                SELECT coalesce(payload->>'stage', type), min(time) FROM job_events WHERE job_id = ?
+                GROUP BY 1 ORDER BY 2""")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                String prev = null;
+                Instant prevAt = null;
+                while (rs.next()) {
+                    Instant at = rs.getTimestamp(2).toInstant();
+                    if (prev != null) {
+                        out.put(prev, ms(prevAt, at) / 1000);
+                    }
+                    prev = rs.getString(1);
+                    prevAt = at;
+                }
+            }
+        }
+        return out;
     }
 
     private Connection db() throws Exception {

@@ -230,7 +230,8 @@ public final class MediaPipeline {
             for (int i = 0; i < copies.size(); i++) {
                 // the decoder's grabber has read nothing yet: the last copy may use it when nothing is decoded
                 boolean useMain = jobs.isEmpty() && i == copies.size() - 1;
-                if (!copy(copies.get(i), useMain ? grabber : null, input, src, progress, stagePercent, rendered)) {
+                if (!copy(copies.get(i), useMain ? grabber : null, input, inputInfo, src, progress, stagePercent,
+                        rendered)) {
                     copiesToEncode.add(copies.get(i).spec());
                 }
             }
@@ -291,7 +292,8 @@ public final class MediaPipeline {
      *
      * @param grabber the input opened and unread, or null to open one
      */
-    private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, OutputPlans.Source src,
+    private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, MediaInfo inputInfo,
+            OutputPlans.Source src,
             Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered)
             throws MediaException {
         String name = c.spec().name();
@@ -303,8 +305,10 @@ public final class MediaPipeline {
                 stagePercent.put(name, duration > 0 ? Math.min(99.9, 100 * seconds / duration) : 0);
                 progress.onProgress("transcoding", seconds, fps, Map.copyOf(stagePercent));
             });
+            MediaInfo media = StreamCopy.describe(inputInfo, in, c.plan(), file);
             rendered.put(name, new RenderedOutput(name, OutputType.VIDEO, List.of(new RenderedOutput.File(
-                    file.getFileName().toString(), file, c.plan().container().contentType())), probeOutput(file)));
+                    file.getFileName().toString(), file, c.plan().container().contentType())),
+                    media != null ? media : probeOutput(file)));
             stagePercent.put(name, 100.0);
             progress.onProgress("transcoding", duration, 0, Map.copyOf(stagePercent));
             return true;

@@ -28,8 +28,6 @@ final class Scaler implements AutoCloseable {
     private final int srcWidth;
     private final int srcHeight;
     private final SwsContext ctx;
-    private final PointerPointer<BytePointer> srcPlanes = new PointerPointer<>(4);
-    private final IntPointer srcLines = new IntPointer(4);
     private final PointerPointer<BytePointer> dstPlanes = new PointerPointer<>(4);
     private final IntPointer dstLines = new IntPointer(4);
 
@@ -52,8 +50,7 @@ final class Scaler implements AutoCloseable {
 
     /** Scales {@code src} into {@link #out}. */
     BytePointer scale(SharedFrame src) {
-        av_image_fill_arrays(srcPlanes, srcLines, src.data, AV_PIX_FMT_YUV420P, srcWidth, srcHeight, 1);
-        sws_scale(ctx, srcPlanes, srcLines, 0, srcHeight, dstPlanes, dstLines);
+        sws_scale(ctx, src.planes(), src.lineSizes(), 0, srcHeight, dstPlanes, dstLines);
         return out;
     }
 
@@ -61,8 +58,6 @@ final class Scaler implements AutoCloseable {
     public void close() {
         sws_freeContext(ctx);
         out.close();
-        srcPlanes.close();
-        srcLines.close();
         dstPlanes.close();
         dstLines.close();
     }

@@ -28,9 +28,15 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import dev.framewright.events.Container;
 import dev.framewright.events.FailureCode;
+import dev.framewright.events.MediaInfo;
+import dev.framewright.events.StreamInfo;
 import dev.framewright.events.VideoOutput;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -177,6 +183,45 @@ final class StreamCopy {
                 avformat_free_context(out);
             }
         }
+    }
+
+    /**
+     * What the copy holds, without reading it back: the copied streams are the input's, packet for packet, so their
+     * codecs, sizes, rates and duration are the input's as probed; only the container and the stream numbers change.
+     * Null when the input's stream list does not say enough (the caller then probes the file).
+     */
+    static MediaInfo describe(MediaInfo input, FFmpegFrameGrabber in, OutputPlans.VideoPlan plan, Path file) {
+        if (input == null || input.streams() == null) {
+            return null;
+        }
+        int videoIndex = in.getVideoStream();
+        int audioIndex = plan.audio() ? in.getAudioStream() : -1;
+        List<StreamInfo> streams = new ArrayList<>();
+        for (int index : new int[] {videoIndex, audioIndex}) {
+            if (index < 0) {
+                continue;
+            }
+            StreamInfo s = input.streams().stream().filter(x -> x.index() == index).findFirst().orElse(null);
+            if (s == null) {
+                return null;
+            }
+            streams.add(new StreamInfo(streams.size(), s.kind(), s.codec(), s.width(), s.height(), s.frameRate(),
+                    s.sampleRate(), s.channels(), s.bitRate(), s.durationSeconds(), s.language()));
+        }
+        Double duration = input.durationSeconds();
+        Long bitRate = null;
+        try {
+            if (duration != null && duration > 0) {
+                bitRate = Math.round(Files.size(file) * 8 / duration);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        boolean audio = audioIndex >= 0;
+        return new MediaInfo(plan.container() == Container.MP4 ? "mov,mp4,m4a,3gp,3g2,mj2" : "matroska,webm",
+                duration, input.width(), input.height(), input.videoCodec(), input.frameRate(),
+                audio ? input.audioCodec() : null, audio ? input.audioSampleRate() : null,
+                audio ? input.audioChannels() : null, bitRate, List.copyOf(streams));
     }
 
     private static AVCodecParameters codecpar(FFmpegFrameGrabber input, int index) {

@@ -41,7 +41,12 @@ class MediaPipelineStreamCopyTest {
             assertThat(packets(mp4, false)).as(name + ": audio packets").isEqualTo(packets(input, false));
             assertIncreasingDts(mp4);
             MediaInfo info = MediaProbe.probe(mp4);
-            assertThat(output(outcome, name).media()).isEqualTo(info);
+            // the output's description is the input's streams, not a read-back: it must say what a probe says
+            MediaInfo described = output(outcome, name).media();
+            assertThat(described).usingRecursiveComparison().ignoringFields("bitRate", "durationSeconds",
+                    "streams.bitRate", "streams.durationSeconds").isEqualTo(info);
+            assertThat(described.durationSeconds()).isCloseTo(info.durationSeconds(), within(0.05));
+            assertThat(described.bitRate().doubleValue()).isCloseTo(info.bitRate(), within(info.bitRate() * 0.02));
             assertThat(info.videoCodec()).isEqualTo("h264");
             assertThat(info.audioCodec()).isEqualTo("aac");
             assertThat(info.width()).isEqualTo(320);
