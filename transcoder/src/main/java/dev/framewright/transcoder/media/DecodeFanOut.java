@@ -1,6 +1,8 @@
 package dev.framewright.transcoder.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_fill_arrays;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
@@ -20,7 +22,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -63,7 +67,6 @@ final class DecodeFanOut {
         SharedFrame.Pool pool = wantVideo ? new SharedFrame.Pool(POOL_FRAMES, decoded.width(), decoded.height())
                 : null;
         Repacker repack = new Repacker();
-        boolean raw = grabber.getImageMode() == FrameGrabber.ImageMode.RAW;
         boolean clean = false;
         List<Sink> targets = new ArrayList<>(sinks.size());
         try {
@@ -93,7 +96,7 @@ final class DecodeFanOut {
                     frames++;
                     DECODED_VIDEO_FRAMES.incrementAndGet();
                     videoAt = t;
-                    fanOutPicture(frame, t, sinks, targets, pool, repack, raw);
+                    fanOutPicture(frame, t, sinks, targets, pool, repack);
                     double wall = (System.nanoTime() - wallStart) / 1e9;
                     progress.onProgress(t, wall > 0 ? frames / wall : 0);
                 } else if (frame.samples != null && wantAudio) {
@@ -132,7 +135,7 @@ final class DecodeFanOut {
     }
 
     private static void fanOutPicture(Frame frame, double t, List<Sink> sinks, List<Sink> targets,
-            SharedFrame.Pool pool, Repacker repack, boolean raw) throws InterruptedException, MediaException {
+            SharedFrame.Pool pool, Repacker repack) throws InterruptedException, MediaException {
         targets.clear();
         List<Long> indices = new ArrayList<>(sinks.size());
         for (Sink s : sinks) {
@@ -146,17 +149,15 @@ final class DecodeFanOut {
             return;
         }
         SharedFrame shared = pool.acquire();
-        // raw mode (a yuv420p source at its own size): the decoder's frame, referenced, not copied; otherwise the
-        // grabber's converted picture, in a buffer it reuses for the next one, so copied
+        // the grabber's converted picture, or (raw mode, a yuv420p source) the decoder's own frame
         AVFrame picture = (AVFrame) frame.opaque;
         int ret;
-        if (picture.format() != AV_PIX_FMT_YUV420P || picture.width() != shared.width
-                || picture.height() != shared.height) {
-            ret = repack.convert(picture, shared); // a stream whose size or format changed mid-way
-        } else if (raw) {
-            ret = shared.reference(picture);
+        if (picture.format() == AV_PIX_FMT_YUV420P && picture.width() == shared.width
+                && picture.height() == shared.height) {
+            ret = av_image_copy_to_buffer(shared.data.position(0), shared.size, new PointerPointer<>(picture),
+                    picture.linesize(), AV_PIX_FMT_YUV420P, shared.width, shared.height, 1);
         } else {
-            ret = shared.copy(picture);
+            ret = repack.convert(picture, shared); // a stream whose size or format changed mid-way
         }
         if (ret < 0) {
             shared.retain(1);
@@ -175,6 +176,8 @@ final class DecodeFanOut {
     /** Converts the odd picture whose size or format differs from the pool's (lazily created, then cached). */
     private static final class Repacker implements AutoCloseable {
         private SwsContext ctx;
+        private final PointerPointer<BytePointer> planes = new PointerPointer<>(4);
+        private final IntPointer lines = new IntPointer(4);
 
         int convert(AVFrame picture, SharedFrame into) {
             ctx = sws_getCachedContext(ctx, picture.width(), picture.height(), picture.format(), into.width,
@@ -182,17 +185,17 @@ final class DecodeFanOut {
             if (ctx == null) {
                 return -1;
             }
-            if (sws_scale(ctx, new PointerPointer<>(picture), picture.linesize(), 0, picture.height(),
-                    into.packedPlanes(), into.packedLineSizes()) <= 0) {
-                return -1;
-            }
-            into.converted();
-            return 0;
+            av_image_fill_arrays(planes, lines, into.data.position(0), AV_PIX_FMT_YUV420P, into.width,
+                    into.height, 1);
+            return sws_scale(ctx, new PointerPointer<>(picture), picture.linesize(), 0, picture.height(), planes,
+                    lines) > 0 ? 0 : -1;
         }
 
         @Override
         public void close() {
             sws_freeContext(ctx);
+            planes.close();
+            lines.close();
         }
     }
 

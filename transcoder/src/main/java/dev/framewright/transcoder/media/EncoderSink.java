@@ -83,7 +83,7 @@ final class EncoderSink extends Sink {
             }
             picture = scaled.position(0).limit(scaler.outSize).asBuffer();
         } else {
-            picture = frame.packed(); // shared with other sinks: read only
+            picture = frame.buffer.duplicate(); // shared with other sinks: read only
         }
         if (index > recorder.getFrameNumber()) {
             recorder.setFrameNumber((int) Math.min(index, Integer.MAX_VALUE));

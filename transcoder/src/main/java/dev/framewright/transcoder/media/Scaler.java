@@ -28,6 +28,8 @@ final class Scaler implements AutoCloseable {
     private final int srcWidth;
     private final int srcHeight;
     private final SwsContext ctx;
+    private final PointerPointer<BytePointer> srcPlanes = new PointerPointer<>(4);
+    private final IntPointer srcLines = new IntPointer(4);
     private final PointerPointer<BytePointer> dstPlanes = new PointerPointer<>(4);
     private final IntPointer dstLines = new IntPointer(4);
 
@@ -50,7 +52,8 @@ final class Scaler implements AutoCloseable {
 
     /** Scales {@code src} into {@link #out}. */
     BytePointer scale(SharedFrame src) {
-        sws_scale(ctx, src.planes(), src.lineSizes(), 0, srcHeight, dstPlanes, dstLines);
+        av_image_fill_arrays(srcPlanes, srcLines, src.data, AV_PIX_FMT_YUV420P, srcWidth, srcHeight, 1);
+        sws_scale(ctx, srcPlanes, srcLines, 0, srcHeight, dstPlanes, dstLines);
         return out;
     }
 
@@ -58,6 +61,8 @@ final class Scaler implements AutoCloseable {
     public void close() {
         sws_freeContext(ctx);
         out.close();
+        srcPlanes.close();
+        srcLines.close();
         dstPlanes.close();
         dstLines.close();
     }
