@@ -44,7 +44,7 @@ w("## Machine")
 w("")
 w("| | |")
 w("|---|---|")
-w("| CPU | %s, `nproc` = %s (shared: other builds ran beside the bench) |" % (machine["cpu"], machine["nproc"]))
+w("| CPU | %s, `nproc` = %s (the stack, the load generator and the peers share these cores) |" % (machine["cpu"], machine["nproc"]))
 w("| RAM | %s GB |" % machine["ram_gb"])
 w("| JDK | %s |" % machine["jdk"])
 w("| peer | bytedeco GPL jar's CLI: %s; Debian: %s |" % (machine["ffmpeg_bytedeco"], machine["ffmpeg_debian"]))
@@ -203,8 +203,11 @@ if platform:
           "median of %d)%s; transcoder peak RSS **%d MB** (VmHWM of the whole service, `%s`) | <= 1.05x; <= 400 MB | "
           "%s / %s | %s |" % (
               tr["input"], tr["ratio"], tr["transcoder_median_s"], tr["ffmpeg_median_s"], tr["runs"],
-              ("; stages: " + ", ".join("%s %.2f s" % kv for kv in tr["stage_median_s"].items()))
-              if tr.get("stage_median_s") else "",
+              (("; stages: " + ", ".join("%s %.2f s" % kv for kv in tr["stage_median_s"].items()))
+               if tr.get("stage_median_s") else "")
+              + (("; CPU: the transcoder %.1f s, the whole machine %.1f s during the job and %.1f s during ffmpeg"
+                  % (tr["transcoder_cpu_median_s"], tr["machine_busy_median_s"],
+                     tr["machine_busy_during_ffmpeg_median_s"])) if "transcoder_cpu_median_s" in tr else ""),
               tr["transcoder_peak_rss_mb"], tr["transcoder_heap"], verdict(tr["ratio"] <= 1.05),
               verdict(tr["transcoder_peak_rss_mb"] <= 400), tr["load_average"]))
     pk = platform.get("pickup")

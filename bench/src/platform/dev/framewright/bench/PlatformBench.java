@@ -291,6 +291,10 @@ public final class PlatformBench {
         List<Double> ours = new ArrayList<>();
         List<Double> peer = new ArrayList<>();
         List<Map<String, Double>> stages = new ArrayList<>();
+        // CPU seconds: of the transcoder process during its job, and of the whole machine during each side's turn
+        List<Double> oursCpu = new ArrayList<>();
+        List<Double> oursBusy = new ArrayList<>();
+        List<Double> peerBusy = new ArrayList<>();
         long peakKb = 0;
         Path out = work.resolve("transcode-peer");
         Files.createDirectories(out);
@@ -298,6 +302,8 @@ public final class PlatformBench {
                 + "the bytedeco ffmpeg CLI");
         for (int i = 0; i < reps; i++) {
             Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5");
+            double cpu0 = cpuSeconds(pid);
+            double busy0 = machineBusySeconds();
             HttpResponse<String> res = postMultipart("{\"outputs\":[{\"name\":\"web\",\"type\":\"video\","
                     + "\"height\":720}]}", clip.getFileName().toString(), "video/mp4", bytes);
             UUID id = UUID.fromString(JSON.readTree(res.body()).get("id").asText());
@@ -307,6 +313,9 @@ public final class PlatformBench {
             }
             peakKb = Math.max(peakKb, rssKb(pid, "VmHWM"));
             stages.add(stageSeconds(id));
+            oursCpu.add(cpuSeconds(pid) - cpu0);
+            oursBusy.add(machineBusySeconds() - busy0);
+            double busy1 = machineBusySeconds();
             ours.add(ms(Instant.parse(doc.get("started_at").asText()), Instant.parse(doc.get("finished_at").asText()))
                     / 1000);
             long t0 = System.nanoTime();
@@ -318,6 +327,7 @@ public final class PlatformBench {
                 throw new IllegalStateException("ffmpeg exited " + rc);
             }
             peer.add((System.nanoTime() - t0) / 1e9);
+            peerBusy.add(machineBusySeconds() - busy1);
             log(String.format(Locale.ROOT, "  run %d: transcoder %.2f s, ffmpeg %.2f s", i + 1, ours.get(i),
                     peer.get(i)));
         }
@@ -328,6 +338,9 @@ public final class PlatformBench {
         r.put("ffmpeg_median_s", round(median(peer), 3));
         r.put("ratio", round(median(ours) / median(peer), 3));
         r.put("transcoder_peak_rss_mb", peakKb / 1024);
+        r.put("transcoder_cpu_median_s", round(median(oursCpu), 2));
+        r.put("machine_busy_median_s", round(median(oursBusy), 2));
+        r.put("machine_busy_during_ffmpeg_median_s", round(median(peerBusy), 2));
         // where the job's time went: each stage's median, from the first progress event of each stage to the next
         ObjectNode stageMedians = r.putObject("stage_median_s");
         for (String stage : List.of("downloading", "probing", "transcoding", "uploading")) {

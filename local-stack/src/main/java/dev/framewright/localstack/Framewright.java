@@ -26,7 +26,7 @@ public final class Framewright implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /**
      * The transcoder's pictures live in native memory, and its heap holds about 20 MB of live objects: a small young
-     * generation keeps the pages the JVM touches few (peak RSS of a 1080p to 720p job: 393 MB, against 484 MB with
+     * generation keeps the pages the JVM touches few (peak RSS of a 1080p to 720p job: 393-411 MB, against 484-523 MB with
      * the other services' {@code -Xmx512m} and G1; see BENCHMARKS.md). The old generation stays large enough for the
      * biggest still a job may write.
      */
