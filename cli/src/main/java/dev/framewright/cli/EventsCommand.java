@@ -11,12 +11,14 @@ import dev.framewright.events.JobExpired;
 import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobProgress;
 import dev.framewright.events.JobStarted;
+import dev.framewright.events.KafkaClientEnvironment;
 import dev.framewright.events.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -72,8 +74,9 @@ class EventsCommand implements Callable<Integer> {
     public Integer call() {
         String servers = bootstrap != null ? bootstrap : main.env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092");
         String jobFilter = job == null ? null : ApiCommand.jobId(job);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        // SASL and TLS come from the same KAFKA_* variables the services read.
+        Properties props = KafkaClientEnvironment.properties(main.env,
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "framewright-cli-events");
         var out = spec.commandLine().getOut();

@@ -2,6 +2,7 @@ package dev.framewright.api.limits;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,22 +35,28 @@ public class QueueDepthGuard {
     static final Pattern REQUEST_TOPIC = Pattern.compile("framewright\\.job-requests\\.[a-z0-9][a-z0-9-]{0,31}\\.v1");
 
     private final LimitsConfig config;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaConfig;
     private volatile long depth = -1;
     private Admin admin;
     private ScheduledExecutorService refresher;
 
-    public QueueDepthGuard(LimitsConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    /** @param kafkaConfig every {@code kafka.*} setting (bootstrap, SASL, TLS), as the messaging channels get them */
+    public QueueDepthGuard(LimitsConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaConfig = kafkaConfig;
     }
 
     void start(@Observes StartupEvent event) {
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "job-api-queue-depth",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+        Map<String, Object> settings = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                settings.put(key, value); // the shared map also holds consumer and producer settings
+            }
+        });
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "job-api-queue-depth");
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        admin = Admin.create(settings);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "queue-depth");
             t.setDaemon(true);

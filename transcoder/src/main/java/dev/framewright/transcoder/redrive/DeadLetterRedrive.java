@@ -6,6 +6,7 @@ import dev.framewright.events.JobEventDeserializer;
 import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobRequested;
+import dev.framewright.events.KafkaClientEnvironment;
 import dev.framewright.events.Topics;
 import java.io.PrintStream;
 import java.net.URI;
@@ -46,8 +47,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *
  * <p>{@code --all} redrives every dead letter not redriven before (the consumer group {@value #GROUP} remembers
  * where it got to); {@code --job} redrives the latest dead letter of one job, wherever it is. Plain Kafka and S3
- * clients, configured from the same environment variables as the services ({@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code FRAMEWRIGHT_S3_*}).
+ * clients, configured from the same environment variables as the services ({@code KAFKA_BOOTSTRAP_SERVERS} and
+ * every other {@code KAFKA_*} client setting such as SASL and TLS, {@code FRAMEWRIGHT_S3_*}).
  */
 public final class DeadLetterRedrive {
 
@@ -89,8 +90,8 @@ public final class DeadLetterRedrive {
     public static int redrive(Map<String, String> env, Optional<UUID> job, PrintStream out) {
         String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092");
         try (S3Client s3 = s3(env);
-                KafkaConsumer<String, JobEvent> consumer = consumer(bootstrap, job.isEmpty());
-                KafkaProducer<String, JobEvent> producer = producer(bootstrap)) {
+                KafkaConsumer<String, JobEvent> consumer = consumer(env, bootstrap, job.isEmpty());
+                KafkaProducer<String, JobEvent> producer = producer(env, bootstrap)) {
             String bucket = env.getOrDefault("FRAMEWRIGHT_S3_BUCKET", "framewright-media");
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER, Duration.ofSeconds(10))
                     .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -190,9 +191,9 @@ public final class DeadLetterRedrive {
                 .build();
     }
 
-    private static KafkaConsumer<String, JobEvent> consumer(String bootstrap, boolean grouped) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    private static KafkaConsumer<String, JobEvent> consumer(Map<String, String> env, String bootstrap,
+            boolean grouped) {
+        Properties p = KafkaClientEnvironment.properties(env, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         if (grouped) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         }
@@ -201,9 +202,8 @@ public final class DeadLetterRedrive {
         return new KafkaConsumer<>(p, new StringDeserializer(), new JobEventDeserializer());
     }
 
-    private static KafkaProducer<String, JobEvent> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    private static KafkaProducer<String, JobEvent> producer(Map<String, String> env, String bootstrap) {
+        Properties p = KafkaClientEnvironment.properties(env, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(JobEventSerializer.SOURCE_CONFIG, "/framewright/redrive");
