@@ -64,8 +64,8 @@ public class JobCommands {
                     "Job " + id + " is already " + job.status() + "; there is nothing to cancel");
         }
         boolean queued = "queued".equals(job.status());
-        // Never before the job's own request, whatever this instance's clock says: the cancel must cover it.
-        Instant now = later(Instant.now(), job.createdAt());
+        // Never before the job's latest request, whatever this instance's clock says: the cancel must cover it.
+        Instant now = later(Instant.now(), readModel.latestRequestAt(tenant, id));
         writeCancel(id, now, queued);
         if (queued) {
             try {
