@@ -8,6 +8,8 @@ public enum FailureCode {
     UNSUPPORTED_MEDIA,
     /** The input object is gone from the store. */
     INPUT_MISSING,
+    /** The input object is not the one the job was accepted with: overwritten (or grown) after the job was accepted. */
+    INPUT_CHANGED,
     /** The output cannot be produced from this input with these parameters. */
     INVALID_OUTPUT,
     /** The input is beyond the configured limits: pixels, frame rate, duration, stream count or size. */

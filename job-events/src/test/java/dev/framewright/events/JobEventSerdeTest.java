@@ -49,7 +49,7 @@ class JobEventSerdeTest {
     void everyEventTypeRoundTrips() {
         List<JobEvent> events = List.of(
                 new JobRequested(UUID.randomUUID(), jobId, "acme", 0, now, "express",
-                        new InputObject("uploads/x", "clip.mp4", "video/mp4", 42),
+                        new InputObject("uploads/x", "clip.mp4", "video/mp4", 42, "\"9b2cf535f27731c974343645a3985328\""),
                         List.of(new VideoOutput("web", Container.WEBM, null, 720, 30.0, 32, null, false, 1.0, 5.0,
                                         new Overlay("uploads/logo.png", Overlay.Position.TOP_RIGHT, null, null, 16, 120,
                                                 0.8, 0.0, 4.0)),
@@ -76,6 +76,14 @@ class JobEventSerdeTest {
                 assertThat(deserializer.deserialize(Topics.JOB_LIFECYCLE, headers, body)).isEqualTo(event);
             }
         }
+    }
+
+    @Test
+    void anInputWrittenBeforeTheEtagWasPinnedReadsAsUnpinned() throws Exception {
+        InputObject old = JobEventJson.mapper().readValue(
+                "{\"key\":\"uploads/t/x\",\"filename\":\"a.mp4\",\"contentType\":\"video/mp4\",\"size\":7}",
+                InputObject.class);
+        assertThat(old).isEqualTo(new InputObject("uploads/t/x", "a.mp4", "video/mp4", 7, null));
     }
 
     @Test

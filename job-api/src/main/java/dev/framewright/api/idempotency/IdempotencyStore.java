@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * {@code Idempotency-Key}: the first request with a key reserves it (the table's primary key decides between
  * concurrent ones) together with the job id it will create; a later request with the same key and the same body
  * gets the first one's response, a different body a 409. Keys are kept 24 hours.
+ *
+ * <p>A publish that timed out leaves its outcome unknown: the record may still land. Such a reservation is kept
+ * with the event ({@link #markPending}); the next request with the key gets it back in {@link Reserved#pendingEvent}
+ * and publishes that same event again, so the job is one job whether the first publish landed or not.
  */
 @ApplicationScoped
 public class IdempotencyStore {
@@ -34,7 +38,11 @@ public class IdempotencyStore {
     public sealed interface Reservation permits Reserved, Replay {
     }
 
-    public record Reserved(UUID jobId) implements Reservation {
+    /**
+     * @param pendingEvent the JobRequested (JSON) an earlier request with this key published with an unknown
+     *                     outcome; null when this request is the first to try
+     */
+    public record Reserved(UUID jobId, String pendingEvent) implements Reservation {
     }
 
     public record Replay(UUID jobId, int status, String body) implements Reservation {
@@ -60,11 +68,12 @@ public class IdempotencyStore {
                     s.setString(3, requestHash);
                     s.setObject(4, jobId);
                     if (s.executeUpdate() == 1) {
-                        return new Reserved(jobId);
+                        return new Reserved(jobId, null);
                     }
                 }
                 try (PreparedStatement s = c.prepareStatement("""
-                        SELECT request_hash, job_id, response_status, response_body, expires_at < now() AS expired
+                        SELECT request_hash, job_id, response_status, response_body, pending_event,
+                               expires_at < now() AS expired
                         FROM idempotency_keys WHERE tenant = ? AND key = ?""")) {
                     s.setString(1, tenant);
                     s.setString(2, key);
@@ -85,6 +94,10 @@ public class IdempotencyStore {
                             return new Replay(rs.getObject("job_id", UUID.class), rs.getInt("response_status"),
                                     rs.getString("response_body"));
                         }
+                        if (rs.getString("pending_event") != null) {
+                            // Concurrent takers both re-publish the same event: consumers drop the duplicate by id.
+                            return new Reserved(rs.getObject("job_id", UUID.class), rs.getString("pending_event"));
+                        }
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -104,9 +117,19 @@ public class IdempotencyStore {
                 status, body, tenant, key);
     }
 
+    /**
+     * The publish of {@code event} (JSON) timed out: it may still land, so the key stays reserved for this job and
+     * the next request with it publishes the same event. Never expired sooner than the key itself.
+     */
+    public void markPending(String tenant, String key, String event) {
+        update("UPDATE idempotency_keys SET pending_event = ? WHERE tenant = ? AND key = ? AND response_body IS NULL",
+                event, tenant, key);
+    }
+
     /** The first request failed before a job existed: free the key so a retry with it can succeed. */
     public void release(String tenant, String key) {
-        update("DELETE FROM idempotency_keys WHERE tenant = ? AND key = ? AND response_body IS NULL", tenant, key);
+        update("DELETE FROM idempotency_keys WHERE tenant = ? AND key = ? AND response_body IS NULL"
+                + " AND pending_event IS NULL", tenant, key);
     }
 
     /** Forgets keys past their 24 hours. */

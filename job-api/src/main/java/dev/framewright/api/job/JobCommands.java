@@ -1,6 +1,8 @@
 package dev.framewright.api.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.framewright.api.limits.AdmissionControl;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.events.JobCanceled;
@@ -19,7 +21,13 @@ import java.util.Objects;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Cancel and retry, as CONTEXT's protocol with the transcoder says (control objects in S3, events on Kafka). */
+/**
+ * Cancel and retry, as CONTEXT's protocol with the transcoder says (control objects in S3, events on Kafka).
+ *
+ * <p>The cancel object is scoped by time: it stops the requests of the job made up to its {@code requestedAt}
+ * ({@code JobRequested.time}), never a later retry. So a retry leaves it in place (deleting it would let an older
+ * request still in the queue run after all), and a retry that is refused or not acknowledged changes nothing.
+ */
 @ApplicationScoped
 public class JobCommands {
 
@@ -28,11 +36,13 @@ public class JobCommands {
     private final JobReadModel readModel;
     private final MediaStore store;
     private final EventPublisher publisher;
+    private final AdmissionControl admission;
 
-    public JobCommands(JobReadModel readModel, MediaStore store, EventPublisher publisher) {
+    public JobCommands(JobReadModel readModel, MediaStore store, EventPublisher publisher, AdmissionControl admission) {
         this.readModel = readModel;
         this.store = store;
         this.publisher = publisher;
+        this.admission = admission;
     }
 
     public JobRow find(String tenant, UUID id) {
@@ -54,7 +64,8 @@ public class JobCommands {
                     "Job " + id + " is already " + job.status() + "; there is nothing to cancel");
         }
         boolean queued = "queued".equals(job.status());
-        Instant now = Instant.now();
+        // Never before the job's latest request, whatever this instance's clock says: the cancel must cover it.
+        Instant now = later(Instant.now(), readModel.latestRequestAt(tenant, id));
         writeCancel(id, now, queued);
         if (queued) {
             try {
@@ -70,7 +81,9 @@ public class JobCommands {
 
     /**
      * Re-runs a failed (or canceled) job's unfinished outputs, or all of them: a new JobRequested with retry=true and
-     * attempt = the attempts so far, so late events of earlier attempts are recognised as stale.
+     * attempt = the attempts so far, so late events of earlier attempts are recognised as stale. It is admitted like
+     * a new job (the rate limit is the request's; queue depth and the tenant's queued-job cap here), and timed after
+     * any cancel object, which then no longer applies to it.
      */
     public JobRow retry(String tenant, UUID id, boolean all) {
         JobRow job = find(tenant, id);
@@ -90,15 +103,42 @@ public class JobCommands {
             throw ApiException.conflict("nothing_to_retry", "Nothing to retry",
                     "Every output of job " + id + " succeeded; send {\"all\": true} to redo them all");
         }
-        // A canceled job's cancel object would stop the retry at once.
-        store.delete(MediaStore.cancelKey(id));
+        admission.admitBlocking(tenant);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant canceledAt = cancelRequestedAt(id);
+        if (canceledAt != null && !now.isAfter(canceledAt)) {
+            now = canceledAt.truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+        }
         publisher.publish(Topics.requests(job.queue()), new JobRequested(UUID.randomUUID(), id, tenant, job.attempt(),
                 now, job.queue(), job.input(), outputs, job.labels(),
                 job.webhookUrl() == null ? null : new Webhook(job.webhookUrl(), job.webhookProgress()),
                 job.maxDurationSeconds(), job.expiresAt(), true));
+        admission.accepted(tenant);
         LOG.infof("Retry of job %s requested (%d outputs, after attempt %d)", id, outputs.size(), job.attempt());
         return find(tenant, id);
+    }
+
+    /** When the job's cancel object was written, or null when there is none. */
+    private Instant cancelRequestedAt(UUID id) {
+        try (var in = store.open(MediaStore.cancelKey(id), null)) {
+            if (in == null) {
+                return null;
+            }
+            JsonNode requestedAt = JobReadModel.STORED.readTree(in).path("requestedAt");
+            return requestedAt.isTextual() ? Instant.parse(requestedAt.asText()) : null;
+        } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("Unreadable cancel object of job " + id, e);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("Could not read the cancel object of job " + id, e);
+            throw new ApiException(503, "storage_unavailable", "Storage unavailable",
+                    "The job's cancel request could not be read; nothing was changed, retry later");
+        }
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b != null && b.isAfter(a) ? b : a;
     }
 
     private void writeCancel(UUID id, Instant requestedAt, boolean terminalEmitted) {

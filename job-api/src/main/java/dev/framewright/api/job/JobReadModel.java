@@ -64,6 +64,24 @@ public class JobReadModel {
     }
 
     /**
+     * When the job's latest request was made ({@code JobRequested.time}: the submission, or the latest retry the
+     * projector folded), or null. A cancel is timed no earlier, so it covers that request whatever the clocks say.
+     */
+    public Instant latestRequestAt(String tenant, UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT greatest(created_at, retried_at) AS at FROM jobs WHERE id = ? AND tenant = ?")) {
+            s.setObject(1, id);
+            s.setString(2, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                java.sql.Timestamp at = rs.next() ? rs.getTimestamp("at") : null;
+                return at == null ? null : at.toInstant();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading job " + id, e);
+        }
+    }
+
+    /**
      * Seeds the queued row so a GET right after the 202 finds the job, with everything the request said. The
      * projector folds the same request idempotently; whichever writes first wins and nothing moves backwards.
      */

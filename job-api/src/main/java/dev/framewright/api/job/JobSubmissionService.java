@@ -12,6 +12,7 @@ import dev.framewright.api.telemetry.Telemetry;
 import dev.framewright.api.telemetry.TracedSubmission;
 import dev.framewright.api.upload.UploadStore;
 import dev.framewright.events.InputObject;
+import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Overlay;
@@ -44,7 +45,11 @@ import org.jboss.logging.Logger;
 /**
  * Accepts a job: stores (or finds) the input, makes {@link JobRequested} durable on the queue's request topic, then
  * seeds the read model. A 202 is only ever sent after the broker acknowledged, so an accepted job cannot be lost;
- * with an Idempotency-Key, a repeated request gets the first one's answer instead of a second job.
+ * with an Idempotency-Key, a repeated request gets the first one's answer instead of a second job, also after a
+ * 503 whose publish landed late: the timed-out event is kept with the key and published again as it was.
+ *
+ * <p>The input is pinned: the {@link InputObject} carries the ETag of the object that was sniffed (or stored), and the
+ * worker downloads only that object, so an upload overwritten after acceptance is never run.
  */
 @ApplicationScoped
 public class JobSubmissionService {
@@ -60,6 +65,21 @@ public class JobSubmissionService {
 
     /** @param status 202, or the first response's status for a replay */
     public record Accepted(UUID jobId, int status, String body, boolean replayed) {
+    }
+
+    /** What an overlay image may be: the formats the transcoder's blender reads (ImageIO). */
+    static final Set<String> OVERLAY_KINDS = Set.of("png", "jpeg", "gif", "bmp");
+
+    /** The publish of {@code event} timed out: the broker may still append it. */
+    private static final class PublishOutcomeUnknown extends RuntimeException {
+        final JobRequested event;
+        final ApiException problem;
+
+        PublishOutcomeUnknown(JobRequested event, ApiException problem) {
+            super(problem.getMessage(), problem, false, false);
+            this.event = event;
+            this.problem = problem;
+        }
     }
 
     private final MediaStore store;
@@ -107,7 +127,7 @@ public class JobSubmissionService {
         // By content, not by name or declared type: playlists, scripts and text never reach storage or a worker.
         uploadPolicy.inspect(file.file());
         if (overlay != null) {
-            uploadPolicy.inspect(overlay.file());
+            checkOverlayKind("overlay", uploadPolicy.inspect(overlay.file()));
         }
         checkOverlayParts(spec.outputs(), overlay);
         String hash = idempotencyKey == null ? null : sha256(parser.canonical(spec) + "\nfile:" + digest(file.file())
@@ -116,8 +136,9 @@ public class JobSubmissionService {
             admission.admitBlocking(tenant);
             String inputKey = MediaStore.newInputKey(tenant);
             String overlayKey = overlay == null ? null : MediaStore.newInputKey(tenant);
+            String etag;
             try {
-                store.putFile(inputKey, file.file(), file.contentType());
+                etag = store.putFile(inputKey, file.file(), file.contentType());
                 if (overlay != null) {
                     store.putFile(overlayKey, overlay.file(), overlay.contentType());
                 }
@@ -128,7 +149,7 @@ public class JobSubmissionService {
             }
             List<OutputSpec> outputs = withOverlayImage(spec.outputs(), (i, image) -> overlayKey);
             return accept(tenant, jobId, queue, spec, outputs,
-                    new InputObject(inputKey, file.filename(), file.contentType(), size));
+                    new InputObject(inputKey, file.filename(), file.contentType(), size, etag));
         });
     }
 
@@ -157,15 +178,22 @@ public class JobSubmissionService {
                     overlays.add(upload);
                     return upload.key();
                 });
-                MediaStore.Head head = sniff(input);
+                MediaStore.Head head = sniff(input, "upload_id");
                 for (UploadStore.Upload o : overlays) {
-                    sniff(o);
+                    checkOverlayKind("outputs.overlay.image", MediaSniffer.sniff(sniff(o, "outputs.overlay.image")
+                            .bytes()).orElseThrow());
                 }
                 admission.admitBlocking(tenant);
+                // The object whose bytes were just sniffed is the one the job runs on, whatever is PUT later.
+                uploads.pin(input.id(), jobId, head.etag());
                 String contentType = head.contentType() != null ? head.contentType() : input.contentType();
                 return accept(tenant, jobId, queue, spec, outputs,
-                        new InputObject(input.key(), input.filename(), contentType, head.size()));
+                        new InputObject(input.key(), input.filename(), contentType, head.size(), head.etag()));
             } catch (RuntimeException e) {
+                if (e instanceof PublishOutcomeUnknown && idempotencyKey != null) {
+                    // The job may exist: its uploads stay its own, and a retry with the key finishes accepting it.
+                    throw e;
+                }
                 for (UploadStore.Upload u : claimed) {
                     try {
                         uploads.unclaim(u.id(), jobId);
@@ -180,23 +208,46 @@ public class JobSubmissionService {
 
     private Accepted idempotent(String tenant, String key, String hash, Function<UUID, Accepted> submit) {
         if (key == null) {
-            return submit.apply(UUID.randomUUID());
+            try {
+                return submit.apply(UUID.randomUUID());
+            } catch (PublishOutcomeUnknown e) {
+                throw unknownOutcome(e, false);
+            }
         }
         IdempotencyStore.Reservation reservation = idempotency.reserve(tenant, key, hash);
         if (reservation instanceof IdempotencyStore.Replay replay) {
             metrics.replayed();
             return new Accepted(replay.jobId(), replay.status(), replay.body(), true);
         }
-        UUID jobId = ((IdempotencyStore.Reserved) reservation).jobId();
+        IdempotencyStore.Reserved reserved = (IdempotencyStore.Reserved) reservation;
         Accepted accepted;
         try {
-            accepted = submit.apply(jobId);
+            if (reserved.pendingEvent() != null) {
+                // An earlier request's publish timed out: finish accepting that same job, with that same event.
+                JobRequested pending = JobEventJson.read(reserved.pendingEvent().getBytes(StandardCharsets.UTF_8),
+                        JobRequested.class);
+                LOG.infof("Job %s: publishing again the request whose first publish timed out", pending.jobId());
+                accepted = publishAndSeed(pending);
+            } else {
+                accepted = submit.apply(reserved.jobId());
+            }
+        } catch (PublishOutcomeUnknown e) {
+            idempotency.markPending(tenant, key, new String(JobEventJson.write(e.event), StandardCharsets.UTF_8));
+            throw unknownOutcome(e, true);
         } catch (RuntimeException e) {
             idempotency.release(tenant, key);
             throw e;
         }
         idempotency.complete(tenant, key, accepted.status(), accepted.body());
         return accepted;
+    }
+
+    private static ApiException unknownOutcome(PublishOutcomeUnknown e, boolean keyed) {
+        return new ApiException(503, e.problem.problem().code(), e.problem.problem().title(), keyed
+                ? "The job queue did not acknowledge in time; the job may still be queued. Retry with the same "
+                        + "Idempotency-Key: you get this job, never a second one"
+                : "The job queue did not acknowledge in time; the job may still be queued. Send an Idempotency-Key "
+                        + "so that a retry cannot make a second job");
     }
 
     private Accepted accept(String tenant, UUID jobId, String queue, JobSpec spec, List<OutputSpec> outputs,
@@ -208,14 +259,27 @@ public class JobSubmissionService {
                 : new Webhook(spec.webhook().url(), Boolean.TRUE.equals(spec.webhook().progress()));
         JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, tenant, 0, now, queue, input, outputs,
                 labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false);
+        return publishAndSeed(requested);
+    }
+
+    /** Publishes the request (a timeout throws {@link PublishOutcomeUnknown}), then seeds its row from it alone. */
+    private Accepted publishAndSeed(JobRequested requested) {
+        UUID jobId = requested.jobId();
+        String tenant = requested.tenant();
+        String queue = requested.queue();
+        Webhook webhook = requested.webhook();
         Span.current().setAttribute(Telemetry.JOB_ID, jobId.toString());
-        publisher.publish(Topics.requests(queue), requested);
+        try {
+            publisher.publish(Topics.requests(queue), requested);
+        } catch (ApiException e) {
+            throw new PublishOutcomeUnknown(requested, e);
+        }
         metrics.submitted(queue, tenant);
 
-        JobRow row = new JobRow(jobId, tenant, "queued", queue, labels, 0, 0, "queued", null, null, input, null,
-                outputs.stream().map(StoredOutput::queued).toList(), null, null,
+        JobRow row = new JobRow(jobId, tenant, "queued", queue, requested.labels(), 0, 0, "queued", null, null,
+                requested.input(), null, requested.outputs().stream().map(StoredOutput::queued).toList(), null, null,
                 webhook == null ? null : webhook.url(), webhook != null && webhook.progress(),
-                spec.maxDurationSeconds(), now, null, null, requested.expiresAt(), null, null);
+                requested.maxDurationSeconds(), requested.time(), null, null, requested.expiresAt(), null, null);
         try {
             readModel.seed(row);
         } catch (RuntimeException e) {
@@ -245,7 +309,7 @@ public class JobSubmissionService {
      * A direct upload never passed through job-api: its first bytes are sniffed before a job may use it. One ranged
      * GET gives both those bytes and the object's size.
      */
-    private MediaStore.Head sniff(UploadStore.Upload upload) {
+    private MediaStore.Head sniff(UploadStore.Upload upload, String field) {
         MediaStore.Head head = store.readHead(upload.key(), MediaSniffer.HEAD_BYTES).orElseThrow(() ->
                 new ApiException(400, "upload_missing", "Upload missing",
                         "Nothing was uploaded for upload_id " + upload.id() + " (yet); PUT the file first"));
@@ -253,7 +317,24 @@ public class JobSubmissionService {
             throw new ApiException(415, "unsupported_media_type", "Unsupported media type", "Upload " + upload.id()
                     + " is not a media container job-api accepts (recognised by its content, not its name or type)");
         }
+        // The presigned PUT signs the announced length; a store that did not enforce it is caught here.
+        if (head.size() != upload.size()) {
+            throw new ApiException(new dev.framewright.api.problem.Problem(
+                    "https://framewright.dev/problems/upload_size_mismatch", "Upload size mismatch", 400,
+                    "Upload " + upload.id() + " is " + head.size() + " bytes, not the " + upload.size()
+                            + " announced to POST /v1/uploads", "upload_size_mismatch", null,
+                    List.of(new dev.framewright.api.problem.Problem.FieldError(field, "size differs from the announced size"))));
+        }
         return head;
+    }
+
+    private static void checkOverlayKind(String field, String kind) {
+        if (!OVERLAY_KINDS.contains(kind)) {
+            throw new ApiException(new dev.framewright.api.problem.Problem(
+                    "https://framewright.dev/problems/unsupported_media_type", "Unsupported media type", 415,
+                    "An overlay is a PNG, JPEG, GIF or BMP image; this one is " + kind, "unsupported_media_type", null,
+                    List.of(new dev.framewright.api.problem.Problem.FieldError(field, "must be a png, jpeg, gif or bmp image"))));
+        }
     }
 
     /** The tenant's upload, now claimed by the job (added to {@code claimed} to give back if the job is refused). */

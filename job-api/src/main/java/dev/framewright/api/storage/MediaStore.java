@@ -71,8 +71,9 @@ public class MediaStore {
         return jobPrefix(jobId) + "_control/cancel";
     }
 
-    public void putFile(String key, Path file, String contentType) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    /** @return the stored object's ETag, which the job then pins */
+    public String putFile(String key, Path file, String contentType) {
+        return s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file)).eTag();
     }
 
     public void putBytes(String key, byte[] bytes, String contentType) {
@@ -93,8 +94,12 @@ public class MediaStore {
         }
     }
 
-    /** The start of an object and its total size, from one ranged GET. */
-    public record Head(long size, String contentType, byte[] bytes) {
+    /**
+     * The start of an object and its total size, from one ranged GET.
+     *
+     * @param etag the ETag of the object those bytes are from (null only for an empty object)
+     */
+    public record Head(long size, String contentType, byte[] bytes, String etag) {
     }
 
     /**
@@ -112,7 +117,7 @@ public class MediaStore {
                 // A store that ignores Range answers 200 with the whole object: only n bytes were read.
                 in.abort();
             }
-            return Optional.of(new Head(totalSize(response), response.contentType(), bytes));
+            return Optional.of(new Head(totalSize(response), response.contentType(), bytes, response.eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -121,7 +126,7 @@ public class MediaStore {
             }
             if (e.statusCode() == 416) {
                 // No byte 0: the object is empty.
-                return Optional.of(new Head(0, null, new byte[0]));
+                return Optional.of(new Head(0, null, new byte[0], null));
             }
             throw e;
         } catch (java.io.IOException e) {
@@ -176,10 +181,14 @@ public class MediaStore {
                 .url().toString());
     }
 
-    /** A short-lived URL that PUTs exactly one object; the client must send the returned headers. */
-    public PresignedPut presignPut(String key, String contentType, Duration ttl) {
+    /**
+     * A short-lived URL that PUTs exactly one object of exactly {@code size} bytes; the client must send the returned
+     * headers. {@code Content-Length} is a signed header, so a PUT of any other length fails the signature (S3,
+     * MinIO and S3Proxy alike), and the URL cannot be used to swap a larger object in after the job was accepted.
+     */
+    public PresignedPut presignPut(String key, String contentType, long size, Duration ttl) {
         var presigned = presigner.presignPutObject(p -> p.signatureDuration(ttl)
-                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(contentType)));
+                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(contentType).contentLength(size)));
         Map<String, String> headers = new java.util.TreeMap<>();
         presigned.signedHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("host")) {

@@ -71,7 +71,7 @@ public class UploadResource {
         UUID id = UUID.randomUUID();
         String key = "uploads/" + tenant + "/" + id;
         String contentType = request.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : request.contentType();
-        MediaStore.PresignedPut put = store.presignPut(key, contentType, ttl);
+        MediaStore.PresignedPut put = store.presignPut(key, contentType, request.size(), ttl);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         uploads.insert(new UploadStore.Upload(id, tenant, key, request.filename(), contentType, request.size(), now,
                 put.expiresAt(), null));

@@ -95,10 +95,23 @@ public class UploadStore {
         }
     }
 
+    /** Records the ETag of the object the claiming job is accepted with (what its worker will insist on). */
+    public void pin(UUID id, UUID jobId, String etag) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "UPDATE uploads SET etag = ? WHERE id = ? AND job_id = ?")) {
+            s.setString(1, etag);
+            s.setObject(2, id);
+            s.setObject(3, jobId);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Pinning upload " + id, e);
+        }
+    }
+
     /** Gives an upload back when the job that claimed it was not accepted after all. */
     public void unclaim(UUID id, UUID jobId) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE uploads SET job_id = NULL WHERE id = ? AND job_id = ?")) {
+                "UPDATE uploads SET job_id = NULL, etag = NULL WHERE id = ? AND job_id = ?")) {
             s.setObject(1, id);
             s.setObject(2, jobId);
             s.executeUpdate();

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.framewright.api.testing.Fixtures;
 import dev.framewright.api.testing.LocalStackResource;
 import dev.framewright.events.JobEvent;
+import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -79,6 +80,71 @@ class IdempotencyTest {
         UUID jobId = UUID.fromString(first.jsonPath().getString("id"));
         assertThat(Fixtures.events(Topics.JOB_REQUESTS, e -> e.jobId().equals(jobId), 1, Duration.ofSeconds(15)))
                 .hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterA503WhosePublishMayStillLandGetsThatSameJob() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String spec = SPEC.replace("\"v\"", "\"" + run + "\"");
+        String key = "outage-" + run;
+        byte[] media = Fixtures.mp4("outage " + run);
+        LocalStackResource.stack().stopKafka();
+        Response refused;
+        try {
+            refused = submit(key, media, spec);
+        } finally {
+            LocalStackResource.stack().startKafka();
+        }
+        refused.then().statusCode(503).body("code", equalTo("broker_unavailable"));
+        assertThat(refused.jsonPath().getString("detail")).contains("same Idempotency-Key");
+        // The key stays reserved for the job whose publish timed out, with the event as it was sent.
+        UUID reserved;
+        String pending;
+        try (var c = Fixtures.db(); var s = c.prepareStatement(
+                "SELECT job_id, pending_event FROM idempotency_keys WHERE tenant = 'default' AND key = ?")) {
+            s.setString(1, key);
+            try (var rs = s.executeQuery()) {
+                assertThat(rs.next()).as("the key is still reserved").isTrue();
+                reserved = rs.getObject("job_id", UUID.class);
+                pending = rs.getString("pending_event");
+            }
+        }
+        assertThat(pending).isNotNull();
+        // The timed-out record lands late (as the producer's own retries can make it): here, on purpose.
+        JobRequested late = JobEventJson.read(pending.getBytes(java.nio.charset.StandardCharsets.UTF_8), JobRequested.class);
+        assertThat(late.jobId()).isEqualTo(reserved);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, JobEvent>(
+                java.util.Map.<String, Object>of("bootstrap.servers", LocalStackResource.stack().kafkaBootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(), new dev.framewright.events.JobEventSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.JOB_REQUESTS,
+                    late.jobId().toString(), late)).get();
+        }
+
+        Response retried = null;
+        for (int i = 0; i < 60 && (retried == null || retried.statusCode() == 503); i++) {
+            if (retried != null) {
+                Thread.sleep(500);
+            }
+            retried = submit(key, media, spec);
+        }
+        retried.then().statusCode(202);
+        UUID jobId = UUID.fromString(retried.jsonPath().getString("id"));
+        assertThat(jobId).isEqualTo(reserved);
+        // Every JobRequested of this run is the same event of the same job, however often it reached the topic.
+        List<JobEvent> published = Fixtures.events(Topics.JOB_REQUESTS,
+                e -> e instanceof JobRequested r && run.equals(r.labels().get("k")), 1, Duration.ofSeconds(20));
+        assertThat(published).hasSizeGreaterThanOrEqualTo(2).allMatch(e -> e.jobId().equals(jobId))
+                .extracting(JobEvent::eventId).containsOnly(published.get(0).eventId());
+        try (var c = Fixtures.db(); var s = c.prepareStatement("SELECT count(*) FROM jobs WHERE labels ->> 'k' = ?")) {
+            s.setString(1, run);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+        // And the key now replays the accepted job.
+        submit(key, media, spec).then().statusCode(202).header("Idempotent-Replayed", "true")
+                .body("id", equalTo(jobId.toString()));
     }
 
     @Test

@@ -43,7 +43,7 @@ class SubmitTest {
         return upload(filename, contentType, bytes.length, bytes);
     }
 
-    /** @param announced the size told to POST /v1/uploads (the presigned PUT does not bind it) */
+    /** @param announced the size told to POST /v1/uploads (the presigned PUT signs it: it must be the body's) */
     static String upload(String filename, String contentType, long announced, byte[] bytes) throws Exception {
         JsonPath ticket = given().contentType("application/json")
                 .body(Map.of("filename", filename, "content_type", contentType, "size", announced))
@@ -54,7 +54,12 @@ class SubmitTest {
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(ticket.getString("url")))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
         Map<String, String> headers = ticket.getMap("headers");
-        headers.forEach(put::header);
+        // The HTTP client sends Content-Length from the body; the signed value must match it.
+        headers.forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("content-length")) {
+                put.header(name, value);
+            }
+        });
         HttpResponse<String> response = HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return ticket.getString("upload_id");
@@ -162,8 +167,12 @@ class SubmitTest {
         assertThat(requested.input().size()).isEqualTo(media.length);
         assertThat(requested.input().contentType()).isEqualTo("video/mp4");
 
-        // An empty object has no byte 0 to range over: not media, as before.
-        String empty = upload("empty.mp4", "video/mp4", 1, new byte[0]);
+        // An empty object has no byte 0 to range over: not media, as before. (The presigned PUT refuses an empty body
+        // for an announced size of 1, so the empty object is stored directly, as a lax store would keep it.)
+        String empty = given().contentType("application/json")
+                .body(Map.of("filename", "empty.mp4", "content_type", "video/mp4", "size", 1))
+                .post("/v1/uploads").then().statusCode(201).extract().jsonPath().getString("upload_id");
+        store.putBytes("uploads/default/" + empty, new byte[0], "video/mp4");
         given().contentType("application/json")
                 .body("{\"upload_id\": \"" + empty + "\", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}")
                 .post("/v1/jobs").then().statusCode(415).body("code", equalTo("unsupported_media_type"));

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
+import dev.framewright.api.job.StoredOutput;
 import dev.framewright.api.limits.QueueDepthGuard;
+import dev.framewright.api.storage.MediaStore;
+import dev.framewright.events.InputObject;
+import dev.framewright.events.JobEventJson;
+import dev.framewright.events.ProbeOutput;
 import dev.framewright.events.Topics;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,6 +30,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +69,8 @@ class AuthApiTest {
     AgroalDataSource db;
     @Inject
     QueueDepthGuard queueDepth;
+    @Inject
+    MediaStore store;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
     @TestHTTPResource("/v1/jobs")
@@ -171,6 +179,52 @@ class AuthApiTest {
 
         setTenantLimits("UPDATE tenants SET max_queued_jobs = 3 WHERE id = 'capped'");
         assertThat(submitPng(AuthStackResource.CAPPED_KEY).statusCode()).isNotEqualTo(429);
+    }
+
+    @Test
+    void aRetryPassesTheSameAdmissionAsANewJobAndARefusedOneLeavesTheCancelObject() throws Exception {
+        setTenantLimits("UPDATE tenants SET max_queued_jobs = 1 WHERE id = 'capped'");
+        UUID queued = UUID.randomUUID();
+        insertJob(queued, "capped", "queued");
+        UUID canceled = UUID.randomUUID();
+        String outputs = JobEventJson.mapper().writeValueAsString(List.of(new StoredOutput("meta", "probe",
+                "canceled", new ProbeOutput("meta"), 0.0, List.of(), null, null)));
+        String input = JobEventJson.mapper().writeValueAsString(
+                new InputObject("uploads/capped/" + UUID.randomUUID(), "a.png", "image/png", 10));
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO jobs (id, tenant, status, queue, labels, attempt, progress_percent, progress_stage, input,
+                                  outputs, expires_at, created_at, updated_at)
+                VALUES (?, 'capped', 'canceled', 'default', '{}'::jsonb, 0, 0, 'canceled', ?::jsonb, ?::jsonb,
+                        now() + interval '1 day', now(), now())""")) {
+            s.setObject(1, canceled);
+            s.setString(2, input);
+            s.setString(3, outputs);
+            s.executeUpdate();
+        }
+        String cancelKey = MediaStore.cancelKey(canceled);
+        store.putBytes(cancelKey, ("{\"requestedAt\": \"" + Instant.now() + "\", \"terminalEmitted\": true}")
+                .getBytes(StandardCharsets.UTF_8), "application/json");
+        try {
+            Response refused = given().auth().oauth2(AuthStackResource.CAPPED_KEY)
+                    .post("/v1/jobs/" + canceled + "/retry");
+            refused.then().statusCode(429).contentType("application/problem+json")
+                    .body("code", is("too_many_queued_jobs"));
+            assertThat(Integer.parseInt(refused.header("Retry-After"))).isGreaterThanOrEqualTo(1);
+            // Nothing changed: the canceled request stays canceled.
+            assertThat(store.head(cancelKey)).isPresent();
+            given().auth().oauth2(AuthStackResource.CAPPED_KEY).get("/v1/jobs/" + canceled).then().statusCode(200)
+                    .body("status", is("canceled"));
+        } finally {
+            try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                    "UPDATE jobs SET status = 'succeeded' WHERE id = ?")) {
+                s.setObject(1, queued);
+                s.executeUpdate();
+            }
+            setTenantLimits("UPDATE tenants SET max_queued_jobs = NULL WHERE id = 'capped'");
+        }
+        // Under the cap again, the same retry is accepted.
+        given().auth().oauth2(AuthStackResource.CAPPED_KEY).post("/v1/jobs/" + canceled + "/retry").then()
+                .statusCode(202);
     }
 
     @Test

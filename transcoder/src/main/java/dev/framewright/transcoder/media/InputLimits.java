@@ -93,6 +93,19 @@ public record InputLimits(long maxVideoPixels, long maxImagePixels, double maxFr
         }
     }
 
+    /**
+     * A secondary input that is decoded as a still image (an overlay): its size and the canvas its header declares,
+     * read without decoding a pixel. An image whose header cannot be read is refused here too, so no decoder is
+     * ever handed a file whose dimensions were not checked.
+     */
+    public void checkImage(Path file) throws MediaException {
+        checkFile(file);
+        if (imageHeaderSize(file) == null) {
+            throw new MediaException(FailureCode.INVALID_OUTPUT,
+                    "the overlay image is not a PNG, JPEG, GIF or BMP picture whose size can be read");
+        }
+    }
+
     /** After the demuxer opened the file (headers only, nothing decoded yet beyond stream probing). */
     void checkOpened(FFmpegFrameGrabber grabber) throws MediaException {
         var oc = grabber.getFormatContext();

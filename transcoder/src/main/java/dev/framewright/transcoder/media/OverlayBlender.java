@@ -42,6 +42,8 @@ final class OverlayBlender {
         this.frameHeight = frameHeight;
         this.start = plan.start();
         this.end = plan.end();
+        // Limits first: ImageIO allocates the canvas its header declares.
+        InputLimits.active().checkImage(plan.image());
         BufferedImage src;
         try {
             src = ImageIO.read(plan.image().toFile());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.events.EventType;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobEventJson;
+import dev.framewright.events.JobRequested;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,14 @@ public class ControlStore {
      * @param terminalEmitted true when job-api already published {@code JobCanceled} (the job was still queued)
      */
     public record CancelRequest(Instant requestedAt, boolean terminalEmitted) {
+
+        /**
+         * A cancel stops the requests made up to it, never a retry requested after it (job-api times a retry after
+         * the cancel object and leaves the object in place, so older requests still queued stay canceled).
+         */
+        public boolean appliesTo(JobRequested request) {
+            return requestedAt == null || request.time() == null || !requestedAt.isBefore(request.time());
+        }
     }
 
     /**
@@ -119,6 +128,11 @@ public class ControlStore {
 
     public Optional<CancelRequest> cancel(UUID jobId) {
         return bucket.read(MediaBucket.controlKey(jobId, CANCEL)).map(b -> parse(b, CancelRequest.class));
+    }
+
+    /** The cancel request that applies to this request of the job, if any. */
+    public Optional<CancelRequest> cancel(JobRequested request) {
+        return cancel(request.jobId()).filter(c -> c.appliesTo(request));
     }
 
     public Attempts attempts(UUID jobId) {

@@ -3,6 +3,8 @@ package dev.framewright.transcoder.storage;
 import dev.framewright.events.OutputFile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +15,10 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -49,19 +52,98 @@ public class MediaBucket {
         return jobPrefix(jobId) + "_control/" + name;
     }
 
-    /** @return false when the object does not exist */
-    public boolean download(String key, Path target) {
+    /** What {@link #download} found. */
+    public enum Download {
+        /** The object is in {@code target}. */
+        DONE,
+        /** There is no such object. */
+        MISSING,
+        /** The object is not the pinned one (another ETag, or longer than the accepted size). */
+        CHANGED,
+        /** The object is larger than the byte cap; nothing past the cap was read. */
+        TOO_LARGE
+    }
+
+    /**
+     * Downloads one object, reading at most {@code maxBytes}: a declared length above the cap is refused before a
+     * byte is read, and a body that runs past it is cut off there. With an {@code etag}, only that object: the GET
+     * is conditional ({@code If-Match}, a 412 means it changed), and the ETag of the answer is compared as well, for
+     * a store that ignores the condition.
+     *
+     * @param etag the ETag the job was accepted with, or null when the request did not pin one
+     */
+    public Download download(String key, Path target, String etag, long maxBytes) {
         return guarded("download " + key, () -> {
             try {
                 Files.deleteIfExists(target);
-                s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toFile(target));
-                return true;
+                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> {
+                    b.bucket(bucket).key(key);
+                    if (etag != null) {
+                        b.ifMatch(etag);
+                    }
+                })) {
+                    GetObjectResponse response = in.response();
+                    if (etag != null && !sameEtag(etag, response.eTag())) {
+                        in.abort();
+                        return Download.CHANGED;
+                    }
+                    if (response.contentLength() != null && response.contentLength() > maxBytes) {
+                        in.abort();
+                        return Download.TOO_LARGE;
+                    }
+                    long copied;
+                    try (OutputStream out = Files.newOutputStream(target)) {
+                        copied = copy(in, out, maxBytes + 1);
+                    }
+                    if (copied > maxBytes) {
+                        in.abort();
+                        Files.deleteIfExists(target);
+                        return Download.TOO_LARGE;
+                    }
+                    return Download.DONE;
+                }
             } catch (NoSuchKeyException e) {
-                return false;
+                return Download.MISSING;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    return Download.CHANGED;
+                }
+                if (e.statusCode() == 404) {
+                    return Download.MISSING;
+                }
+                throw e;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** ETags compare without their quotes (and a weak prefix): stores differ in how they send them. */
+    static boolean sameEtag(String expected, String actual) {
+        return actual != null && bare(expected).equals(bare(actual));
+    }
+
+    private static String bare(String etag) {
+        String e = etag.trim();
+        if (e.startsWith("W/")) {
+            e = e.substring(2);
+        }
+        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    }
+
+    /** Copies at most {@code limit} bytes; returns how many. */
+    private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
+        byte[] buffer = new byte[256 * 1024];
+        long total = 0;
+        while (total < limit) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
+            if (n < 0) {
+                break;
+            }
+            out.write(buffer, 0, n);
+            total += n;
+        }
+        return total;
     }
 
     public OutputFile upload(String path, String key, Path file, String contentType) {

@@ -92,10 +92,7 @@ public class JobRunner {
         try {
             progress.stage("downloading", 0);
             Path input = dir.resolve("input"); // no extension: the demuxer is chosen by content, never by a name
-            if (!bucket.download(job.input().key(), input)) {
-                throw new MediaException(FailureCode.INPUT_MISSING, "The input object " + job.input().key()
-                        + " is gone");
-            }
+            downloadInput(job, input);
             Map<String, Path> overlays = downloadOverlays(job, dir);
             checkInterrupted();
             awaitRecorded(recorded);
@@ -141,16 +138,56 @@ public class JobRunner {
         }
     }
 
+    /**
+     * The object the job was accepted with, and no more of it: refused from its accepted size before the GET, pinned
+     * to its ETag, and cut off at that size (or the byte limit, for a request that pinned nothing).
+     */
+    private void downloadInput(JobRequested job, Path input) throws MediaException {
+        InputLimits limits = InputLimits.active();
+        String key = job.input().key();
+        long accepted = job.input().size();
+        if (accepted > limits.maxInputBytes()) {
+            throw new MediaException(FailureCode.LIMITS_EXCEEDED, "The input is beyond this deployment's limits: it is "
+                    + accepted + " bytes, more than the limit of " + limits.maxInputBytes());
+        }
+        String etag = job.input().etag();
+        // A pinned object is exactly its accepted size; an unpinned one is read up to the limit.
+        long cap = etag != null && accepted > 0 ? accepted : limits.maxInputBytes();
+        switch (bucket.download(key, input, etag, cap)) {
+            case DONE -> { }
+            case MISSING -> throw new MediaException(FailureCode.INPUT_MISSING, "The input object " + key + " is gone");
+            case CHANGED -> throw changed("input object " + key);
+            case TOO_LARGE -> throw etag != null ? changed("input object " + key)
+                    : new MediaException(FailureCode.LIMITS_EXCEEDED, "The input is beyond this deployment's limits: "
+                            + "it is more than " + cap + " bytes");
+        }
+    }
+
+    private static MediaException changed(String what) {
+        return new MediaException(FailureCode.INPUT_CHANGED, "The " + what + " is not the one the job was accepted "
+                + "with (it was overwritten after acceptance); upload again and submit a new job");
+    }
+
+    /**
+     * Overlay images are inputs too: the same byte cap on the download and the same header checks (bytes, declared
+     * canvas) as the main input, all before a pixel of them is decoded.
+     */
     private Map<String, Path> downloadOverlays(JobRequested job, Path dir) throws MediaException, IOException {
         Map<String, Path> overlays = new LinkedHashMap<>();
+        InputLimits limits = InputLimits.active();
         for (OutputSpec spec : job.outputs()) {
             if (spec instanceof VideoOutput v && v.overlay() != null && v.overlay().image() != null
                     && !overlays.containsKey(v.overlay().image())) {
                 Path local = Files.createDirectories(dir.resolve("overlays")).resolve("overlay-" + overlays.size());
-                if (!bucket.download(v.overlay().image(), local)) {
-                    throw new MediaException(FailureCode.INPUT_MISSING, "The overlay image " + v.overlay().image()
-                            + " of output " + v.name() + " is gone");
+                String what = "The overlay image " + v.overlay().image() + " of output " + v.name();
+                switch (bucket.download(v.overlay().image(), local, null, limits.maxInputBytes())) {
+                    case DONE -> { }
+                    case MISSING -> throw new MediaException(FailureCode.INPUT_MISSING, what + " is gone");
+                    case CHANGED -> throw changed("overlay image " + v.overlay().image());
+                    case TOO_LARGE -> throw new MediaException(FailureCode.LIMITS_EXCEEDED, what
+                            + " is beyond this deployment's limits: more than " + limits.maxInputBytes() + " bytes");
                 }
+                limits.checkImage(local);
                 overlays.put(v.overlay().image(), local);
             }
         }

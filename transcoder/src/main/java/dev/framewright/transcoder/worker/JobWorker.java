@@ -215,7 +215,7 @@ public class JobWorker {
         // The cancel marker is read alongside the attempts (one round trip instead of two); it is only a read, so
         // reading it for a request that turns out to be answered already costs nothing but the request.
         CompletableFuture<Optional<CancelRequest>> cancelRead = async(
-                () -> withRetries("read the cancel request", () -> control.cancel(job.jobId())));
+                () -> withRetries("read the cancel request", () -> control.cancel(job)));
         Attempts known = withRetries("read attempts", () -> control.attempts(job.jobId()));
         Optional<JobEvent> pending = known.pendingTerminal() == null ? Optional.empty()
                 : known.pendingTerminal().event();
@@ -340,7 +340,7 @@ public class JobWorker {
             LOG.infof("Job %s attempt %d completed", job.jobId(), attempt);
         } else if (result instanceof AttemptResult.Canceled) {
             cleanUp(job);
-            boolean emitted = withRetries("read the cancel request", () -> control.cancel(job.jobId()))
+            boolean emitted = withRetries("read the cancel request", () -> control.cancel(job))
                     .map(CancelRequest::terminalEmitted).orElse(false);
             if (emitted) {
                 markConcluded(job, started, attempt); // job-api published the JobCanceled
@@ -389,7 +389,7 @@ public class JobWorker {
         Duration cancelEvery = config.cancelPollInterval().compareTo(Duration.ofSeconds(2)) > 0
                 ? Duration.ofSeconds(2) : config.cancelPollInterval();
         Watchdog watchdog = new Watchdog(System::nanoTime, maxDuration, config.stallTimeout(), cancelEvery,
-                () -> control.cancel(job.jobId()).isPresent(), Thread.currentThread());
+                () -> control.cancel(job).isPresent(), Thread.currentThread());
         self.watchdog = watchdog;
         if (self.released) {
             watchdog.abort(Watchdog.Verdict.SHUTDOWN);

@@ -52,6 +52,30 @@ class InputLimitsTest {
         assertThat(size.getMessage()).contains("bytes");
     }
 
+    @Test
+    void anOverlayImageIsCheckedByItsHeaderAndSizeBeforeItIsDecoded() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("overlay-limits");
+        try {
+            java.nio.file.Path small = java.nio.file.Files.copy(TestMedia.png1200x800(), dir.resolve("small"));
+            new InputLimits(1, 1200L * 800, 1, 1, 1, 1_000_000).checkImage(small);
+            MediaException pixels = catchThrowableOfType(MediaException.class,
+                    () -> new InputLimits(1L << 40, 1200L * 800 - 1, 1, 1, 1, 1_000_000).checkImage(small));
+            assertThat(pixels.code()).isEqualTo(FailureCode.LIMITS_EXCEEDED);
+            assertThat(pixels.getMessage()).contains("1200x800");
+            MediaException bytes = catchThrowableOfType(MediaException.class,
+                    () -> new InputLimits(1L << 40, 1L << 40, 1, 1, 1, 100).checkImage(small));
+            assertThat(bytes.code()).isEqualTo(FailureCode.LIMITS_EXCEEDED);
+            java.nio.file.Path video = java.nio.file.Files.copy(TestMedia.clip640x480(), dir.resolve("video"));
+            MediaException notImage = catchThrowableOfType(MediaException.class,
+                    () -> new InputLimits(1L << 40, 1L << 40, 240, 3600, 32, 1L << 30).checkImage(video));
+            assertThat(notImage.code()).isEqualTo(FailureCode.INVALID_OUTPUT);
+        } finally {
+            try (var paths = java.nio.file.Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     private void assertExceeded(MediaInfo info, long bytes, String mentions) {
         MediaException e = catchThrowableOfType(MediaException.class, () -> limits.check(info, bytes));
         assertThat(e).as(mentions).isNotNull();

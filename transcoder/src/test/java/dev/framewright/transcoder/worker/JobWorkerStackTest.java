@@ -1,6 +1,7 @@
 package dev.framewright.transcoder.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCanceled;
@@ -13,16 +14,22 @@ import dev.framewright.events.JobProgress;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
 import dev.framewright.events.OutputSpec;
+import dev.framewright.events.Overlay;
 import dev.framewright.events.Topics;
 import dev.framewright.events.VideoOutput;
 import dev.framewright.transcoder.redrive.DeadLetterRedrive;
 import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.MediaBucket;
+import dev.framewright.transcoder.storage.StorageConfig;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +42,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,6 +55,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The worker on real Kafka and S3 (the local stack), with {@link FakeRenderer} in place of the media pipeline:
@@ -68,6 +78,12 @@ class JobWorkerStackTest {
 
     @Inject
     ControlStore control;
+
+    @Inject
+    S3Client s3;
+
+    @Inject
+    StorageConfig storage;
 
     @BeforeAll
     static void startReading() {
@@ -183,9 +199,11 @@ class JobWorkerStackTest {
     @Test
     void aJobCanceledWhileQueuedIsSkippedSilently() throws Exception {
         UUID jobId = UUID.randomUUID();
+        // Requested, then canceled (a cancel applies to the requests made up to it).
+        JobRequested job = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
         bucket.write(MediaBucket.controlKey(jobId, "cancel"),
-                ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
-        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+                ("{\"requestedAt\":\"" + job.time() + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
+        publish(job);
         // A job submitted after it completes, so the worker is consuming; the canceled one must have produced nothing.
         JobRequested after = submit(List.of(VideoOutput.of("ok", 640, null)), null);
         await(after, JobCompleted.class);
@@ -197,10 +215,11 @@ class JobWorkerStackTest {
     @Test
     void aJobCanceledBeforeItStartsGetsOneJobCanceledAndNeverStarts() throws Exception {
         UUID jobId = UUID.randomUUID();
+        JobRequested job = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
         bucket.write(MediaBucket.controlKey(jobId, "cancel"),
                 ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":false}").getBytes(), "application/json");
         bucket.write("jobs/" + jobId + "/ok/video.mp4", new byte[] {1, 2, 3}, "video/mp4"); // left by someone
-        JobRequested job = submit(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        publish(job);
         JobCanceled canceled = await(job, JobCanceled.class);
         assertThat(canceled.attempt()).isEqualTo(1);
         Thread.sleep(1000);
@@ -357,6 +376,91 @@ class JobWorkerStackTest {
             attempts = control.attempts(jobId);
         }
         return attempts;
+    }
+
+    @Test
+    void anInputOverwrittenAfterAcceptanceFailsInputChangedAndIsNeverRendered() throws Exception {
+        JobRequested accepted = prepare(UUID.randomUUID(), List.of(VideoOutput.of("ok", 640, null)), null);
+        String key = accepted.input().key();
+        String etag = s3.headObject(b -> b.bucket(storage.bucket()).key(key)).eTag();
+        JobRequested job = withInput(accepted, new InputObject(key, "in.png", "image/png", accepted.input().size(),
+                etag));
+        // The tenant PUTs another picture to the same key after the job was accepted.
+        bucket.write(key, png(640, 480), "image/png");
+        publish(job);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo("input_changed");
+        assertThat(FakeRenderer.renderStarts).doesNotContainKey(job.jobId().toString());
+    }
+
+    @Test
+    void theStoreRefusesAGetWhoseIfMatchIsStaleAndADownloadReadsNoMoreThanItsCap() throws Exception {
+        String key = "uploads/default/" + UUID.randomUUID();
+        bucket.write(key, new byte[1000], "application/octet-stream");
+        // S3Proxy answers a stale If-Match with 412, as S3 does.
+        assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket(storage.bucket()).key(key).ifMatch("\"0123\"")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
+        Path target = Files.createTempFile("download", ".bin");
+        try {
+            assertThat(bucket.download(key, target, "\"0123\"", 1000)).isEqualTo(MediaBucket.Download.CHANGED);
+            String etag = s3.headObject(b -> b.bucket(storage.bucket()).key(key)).eTag();
+            assertThat(bucket.download(key, target, etag, 1000)).isEqualTo(MediaBucket.Download.DONE);
+            assertThat(Files.size(target)).isEqualTo(1000);
+            assertThat(bucket.download(key, target, null, 999)).isEqualTo(MediaBucket.Download.TOO_LARGE);
+            assertThat(target).doesNotExist();
+            assertThat(bucket.download(key + "-gone", target, null, 999)).isEqualTo(MediaBucket.Download.MISSING);
+        } finally {
+            Files.deleteIfExists(target);
+        }
+    }
+
+    @Test
+    void anOverlayImageDeclaringAHugeCanvasIsRefusedBeforeItIsDecoded() throws Exception {
+        String overlayKey = "uploads/default/" + UUID.randomUUID();
+        bucket.write(overlayKey, pngHeader(100_000, 100_000), "image/png");
+        Overlay overlay = new Overlay(overlayKey, Overlay.Position.TOP_LEFT, null, null, null, null, null, null, null);
+        VideoOutput branded = new VideoOutput("ok", null, 640, null, null, null, null, null, null, null, overlay);
+        JobRequested job = submit(List.of(branded), null);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo("limits_exceeded");
+        assertThat(failed.message()).contains("100000x100000");
+        assertThat(FakeRenderer.renderStarts).doesNotContainKey(job.jobId().toString());
+    }
+
+    @Test
+    void aCancelWrittenBeforeARetryWasRequestedDoesNotStopTheRetry() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        Instant canceledAt = Instant.now();
+        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+                ("{\"requestedAt\":\"" + canceledAt + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
+        JobRequested prepared = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        JobRequested retry = new JobRequested(UUID.randomUUID(), jobId, prepared.tenant(), 0,
+                canceledAt.plusMillis(1), prepared.queue(), prepared.input(), prepared.outputs(), Map.of(), null, null,
+                null, true);
+        publish(retry);
+        assertThat(await(retry, JobCompleted.class).attempt()).isEqualTo(1);
+        assertThat(events(retry).stream().filter(e -> e instanceof JobStarted)).hasSize(1);
+    }
+
+    private static JobRequested withInput(JobRequested r, InputObject input) {
+        return new JobRequested(r.eventId(), r.jobId(), r.tenant(), r.attempt(), r.time(), r.queue(), input,
+                r.outputs(), r.labels(), r.webhook(), r.maxDurationSeconds(), r.expiresAt(), r.retry());
+    }
+
+    private static byte[] png(int width, int height) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR), "png", out);
+        return out.toByteArray();
+    }
+
+    /** A PNG signature and IHDR declaring {@code width x height}: a few bytes that would ask for gigabytes. */
+    static byte[] pngHeader(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width)
+                .putInt(height).put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        return ByteBuffer.allocate(8 + 4 + 17 + 4).put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
     }
 
     private JobRequested submit(List<OutputSpec> outputs, Integer maxSeconds) throws Exception {
