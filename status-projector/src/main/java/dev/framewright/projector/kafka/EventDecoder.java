@@ -51,7 +51,7 @@ public final class EventDecoder {
             return DecodedRecord.bad(ceType, data, ParkReason.INVALID_FIELD, e.toString());
         }
         if (event == null) {
-            return DecodedRecord.bad(ceType, data, ParkReason.MALFORMED_JSON, "The body is JSON null");
+            return DecodedRecord.bad(ceType, data, ParkReason.INVALID_FIELD, "The body is JSON null, not an event");
         }
         String missing = missingEnvelopeField(event);
         if (missing != null) {
