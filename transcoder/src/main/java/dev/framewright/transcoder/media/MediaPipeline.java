@@ -366,7 +366,7 @@ public final class MediaPipeline {
             BoxFit.Size target = one ? sizes.iterator().next()
                     : new BoxFit.Size(geometry.displayWidth(), geometry.displayHeight());
             grabber.setImageMode(FrameGrabber.ImageMode.RAW);
-            return new Decoded(target, geometry.filter(target, "yuv420p"), geometry);
+            return new Decoded(target, geometry.filter(target, "yuv420p", false), geometry);
         }
         BoxFit.Size source = new BoxFit.Size(grabber.getImageWidth(), grabber.getImageHeight());
         if (one && !sizes.contains(source)) {

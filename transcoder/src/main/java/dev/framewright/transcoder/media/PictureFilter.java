@@ -2,6 +2,7 @@ package dev.framewright.transcoder.media;
 
 import static org.bytedeco.ffmpeg.global.avfilter.AV_BUFFERSRC_FLAG_KEEP_REF;
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_frame;
+import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_time_base;
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersrc_add_frame_flags;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_get_by_name;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_alloc;
@@ -12,6 +13,9 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -23,6 +27,7 @@ import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
 import org.bytedeco.ffmpeg.avfilter.AVFilterInOut;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
@@ -34,6 +39,7 @@ import org.bytedeco.javacpp.Pointer;
 final class PictureFilter implements AutoCloseable {
 
     private static final int EAGAIN = -11;
+    private static final AVRational MICROSECONDS = av_make_q(1, 1_000_000);
 
     private final String chain;
     private final int sarNum;
@@ -78,8 +84,8 @@ final class PictureFilter implements AutoCloseable {
     }
 
     /**
-     * The next filtered picture (owned by this filter, valid until the next pull or reset), or null when the chain
-     * needs more input or has ended.
+     * The next filtered picture (owned by this filter, valid until the next pull or reset; pts in microseconds), or
+     * null when the chain needs more input or has ended.
      */
     AVFrame pull() throws MediaException {
         if (sink == null) {
@@ -88,6 +94,11 @@ final class PictureFilter implements AutoCloseable {
         av_frame_unref(out);
         int ret = av_buffersink_get_frame(sink, out);
         if (ret >= 0) {
+            // back to microseconds: bwdif halves the time base (it could send one frame per field)
+            AVRational tb = av_buffersink_get_time_base(sink);
+            if (out.pts() != AV_NOPTS_VALUE && (tb.num() != 1 || tb.den() != 1_000_000)) {
+                out.pts(av_rescale_q(out.pts(), tb, MICROSECONDS));
+            }
             return out;
         }
         if (ret == EAGAIN || ret == AVERROR_EOF()) {

@@ -111,13 +111,19 @@ record PictureGeometry(int storedWidth, int storedHeight, int sarNum, int sarDen
      * frame per frame, before anything mixes the lines of the two fields), a scale to {@code size} (given as shown;
      * the scale runs before the turn, on the smaller picture), then {@code transpose} or {@code hflip,vflip}.
      *
+     * <p>A single still has no neighbouring frames, and bwdif fed one woven frame finds no motion between its
+     * "previous" and "next" and weaves the fields back together: stills are deinterlaced with {@code estdif}, which
+     * interpolates the missing lines from the frame's own field along edges.
+     *
      * @param size        the shown size wanted, or null for {@link #displayWidth()} x {@link #displayHeight()}
      * @param pixelFormat the output pixel format name (e.g. {@code yuv420p}), or null to keep the decoder's
+     * @param still       true for a chain fed one frame at a time (stills)
      */
-    String filter(BoxFit.Size size, String pixelFormat) {
+    String filter(BoxFit.Size size, String pixelFormat, boolean still) {
         List<String> steps = new ArrayList<>();
         if (interlaced()) {
-            steps.add("bwdif=mode=send_frame:parity=auto:deint=all");
+            steps.add(still ? "estdif=mode=frame:parity=auto:deint=all"
+                    : "bwdif=mode=send_frame:parity=auto:deint=all");
         }
         int w = size != null ? size.width() : displayWidth();
         int h = size != null ? size.height() : displayHeight();

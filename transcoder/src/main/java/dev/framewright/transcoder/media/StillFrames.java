@@ -378,15 +378,15 @@ final class StillFrames implements AutoCloseable {
     /**
      * The frame as shown: deinterlaced, turned upright, in square pixels when it needed one of the first two (the
      * caller then takes a sample aspect ratio of 1); the frame itself when it needs neither. The result is owned by
-     * this object, valid until the next call. Each still goes through a fresh chain, as a single frame (bwdif then
-     * interpolates from that frame's own two fields).
+     * this object, valid until the next call. Each still goes through a fresh chain, as a single frame (deinterlaced
+     * from its own field, see {@link PictureGeometry#filter}).
      */
     AVFrame upright(AVFrame f) throws MediaException {
         if (!geometry.needsFilter()) {
             return f;
         }
         if (upright == null) {
-            upright = new PictureFilter(geometry.filter(null, null), geometry.sarNum(), geometry.sarDen());
+            upright = new PictureFilter(geometry.filter(null, null, true), geometry.sarNum(), geometry.sarDen());
         }
         upright.reset();
         long pts = f.best_effort_timestamp();
