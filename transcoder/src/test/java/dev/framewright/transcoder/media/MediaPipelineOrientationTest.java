@@ -11,12 +11,14 @@ import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageFormat;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.MediaInfo;
+import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
 import dev.framewright.events.StreamInfo;
 import dev.framewright.events.ThumbnailsOutput;
 import dev.framewright.events.VideoOutput;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,20 @@ class MediaPipelineOrientationTest {
         int[][] sprite = luma(file(thumbs, "sprite.png"), 0);
         assertThat(sprite[0]).hasSize(180);
         assertThat(sprite).hasNumberOfRows(160);
+    }
+
+    @Test
+    void anOverlayIsPlacedInTheDisplayedFrame() throws Exception {
+        Path input = ShapedTestMedia.phone(720, 1280, 90);
+        // a 40x40 PNG whose middle 20x20 is opaque white, scaled to 80 px: white at x 20..60 from the left edge
+        Overlay overlay = new Overlay("logo", Overlay.Position.BOTTOM_LEFT, null, null, 0, 80, null, null, null);
+        MediaPipeline.Outcome outcome = MediaPipelineTestSupport.render(input, List.of(new VideoOutput("video", null,
+                null, 640, null, 20, null, null, null, null, overlay)), Map.of("logo", TestMedia.squarePng(0xFFFFFF)));
+        int[][] picture = luma(file(output(outcome, "video"), "video.mp4"), 0);
+        assertThat(picture[0]).hasSize(360);
+        assertThat(picture[600][40]).as("the logo bottom-left of the portrait picture").isGreaterThan(200);
+        assertThat(picture[600][320]).as("bottom-right").isLessThan(50);
+        assertThat(picture[20][20]).as("the picture's own white block, top-left").isGreaterThan(200);
     }
 
     @ParameterizedTest
