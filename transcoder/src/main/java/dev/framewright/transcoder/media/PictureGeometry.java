@@ -66,11 +66,6 @@ record PictureGeometry(int storedWidth, int storedHeight, int sarNum, int sarDen
         return geometry;
     }
 
-    /** This geometry with the pictures taken as stored (the {@code autorotate: false} opt-out). */
-    PictureGeometry unrotated() {
-        return new PictureGeometry(storedWidth, storedHeight, sarNum, sarDen, 0, fieldOrder);
-    }
-
     double sampleAspect() {
         return (double) sarNum / sarDen;
     }
