@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @param format          container/demuxer name as FFmpeg reports it, e.g. {@code mov,mp4,m4a,3gp,3g2,mj2}
  * @param durationSeconds media duration
- * @param width           of the first video stream, pixels
- * @param height          of the first video stream, pixels
+ * @param width           of the first video stream as displayed (turned upright, square pixels), pixels
+ * @param height          of the first video stream as displayed, pixels
  * @param videoCodec      e.g. {@code h264}
  * @param frameRate       frames per second of the video stream
  * @param audioCodec      e.g. {@code aac}
@@ -16,15 +16,25 @@ import java.util.List;
  * @param audioChannels   channel count
  * @param bitRate         overall bits per second, when the container says
  * @param streams         every stream of the file, in file order; null where only the summary was measured
+ * @param rotation        degrees clockwise the first video stream's stored pictures are turned to be shown (display
+ *                        matrix or {@code rotate} tag): 0, 90, 180 or 270; null without video or where not measured
  */
 public record MediaInfo(String format, Double durationSeconds, Integer width, Integer height, String videoCodec,
         Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels, Long bitRate,
-        List<StreamInfo> streams) {
+        List<StreamInfo> streams, Integer rotation) {
+
+    /** Without the rotation (not measured). */
+    public MediaInfo(String format, Double durationSeconds, Integer width, Integer height, String videoCodec,
+            Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels, Long bitRate,
+            List<StreamInfo> streams) {
+        this(format, durationSeconds, width, height, videoCodec, frameRate, audioCodec, audioSampleRate,
+                audioChannels, bitRate, streams, null);
+    }
 
     /** A summary without bit rate and stream list, as measured of an output file. */
     public static MediaInfo summary(String format, Double durationSeconds, Integer width, Integer height,
             String videoCodec, Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels) {
         return new MediaInfo(format, durationSeconds, width, height, videoCodec, frameRate, audioCodec,
-                audioSampleRate, audioChannels, null, null);
+                audioSampleRate, audioChannels, null, null, null);
     }
 }

@@ -55,11 +55,13 @@ final class DecodeFanOut {
      * Runs the pass; on return every sink has ended (done or failed). On an exception the sinks are aborted and their
      * threads joined before it propagates.
      *
+     * @param upright       null, or the chain every decoded picture goes through first (deinterlace, scale, turn
+     *                      upright; see {@link PictureGeometry#filter}); it yields yuv420p at {@code decoded}
      * @throws MediaException        {@code UNSUPPORTED_MEDIA} when the input cannot be decoded
      * @throws CancellationException when the thread is interrupted
      */
-    static void run(FFmpegFrameGrabber grabber, OutputPlans.Source src, BoxFit.Size decoded, List<Sink> sinks,
-            Progress progress) throws MediaException {
+    static void run(FFmpegFrameGrabber grabber, OutputPlans.Source src, BoxFit.Size decoded, PictureFilter upright,
+            List<Sink> sinks, Progress progress) throws MediaException {
         long startUs = FFmpegSupport.startMicros(grabber);
         double lastEnd = sinks.stream().mapToDouble(s -> s.window().end()).max().orElse(0);
         boolean wantVideo = sinks.stream().anyMatch(Sink::takesVideo);
@@ -96,7 +98,12 @@ final class DecodeFanOut {
                     frames++;
                     DECODED_VIDEO_FRAMES.incrementAndGet();
                     videoAt = t;
-                    fanOutPicture(frame, t, sinks, targets, pool, repack);
+                    if (upright == null) {
+                        fanOutPicture((AVFrame) frame.opaque, t, sinks, targets, pool, repack);
+                    } else {
+                        upright.push((AVFrame) frame.opaque, frame.timestamp);
+                        drain(upright, startUs, sinks, targets, pool, repack);
+                    }
                     double wall = (System.nanoTime() - wallStart) / 1e9;
                     progress.onProgress(t, wall > 0 ? frames / wall : 0);
                 } else if (frame.samples != null && wantAudio) {
@@ -108,6 +115,10 @@ final class DecodeFanOut {
                         progress.onProgress(t, wall > 0 ? frames / wall : 0);
                     }
                 }
+            }
+            if (upright != null) {
+                upright.end(); // bwdif holds one frame back
+                drain(upright, startUs, sinks, targets, pool, repack);
             }
             for (Sink s : sinks) {
                 s.end();
@@ -134,7 +145,20 @@ final class DecodeFanOut {
         }
     }
 
-    private static void fanOutPicture(Frame frame, double t, List<Sink> sinks, List<Sink> targets,
+    /** Fans out every picture the filter has ready, at the time it carries. */
+    private static void drain(PictureFilter upright, long startUs, List<Sink> sinks, List<Sink> targets,
+            SharedFrame.Pool pool, Repacker repack) throws InterruptedException, MediaException {
+        AVFrame picture;
+        while ((picture = upright.pull()) != null) {
+            fanOutPicture(picture, Math.max(0, picture.pts() - startUs) / 1_000_000.0, sinks, targets, pool, repack);
+        }
+    }
+
+    /**
+     * @param picture the grabber's converted picture, (raw mode, a yuv420p source) the decoder's own frame, or the
+     *                upright filter's output
+     */
+    private static void fanOutPicture(AVFrame picture, double t, List<Sink> sinks, List<Sink> targets,
             SharedFrame.Pool pool, Repacker repack) throws InterruptedException, MediaException {
         targets.clear();
         List<Long> indices = new ArrayList<>(sinks.size());
@@ -149,8 +173,6 @@ final class DecodeFanOut {
             return;
         }
         SharedFrame shared = pool.acquire();
-        // the grabber's converted picture, or (raw mode, a yuv420p source) the decoder's own frame
-        AVFrame picture = (AVFrame) frame.opaque;
         int ret;
         if (picture.format() == AV_PIX_FMT_YUV420P && picture.width() == shared.width
                 && picture.height() == shared.height) {

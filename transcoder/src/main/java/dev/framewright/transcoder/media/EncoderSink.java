@@ -51,7 +51,7 @@ final class EncoderSink extends Sink {
                 ? new BoxFit.Size(recorder.getImageWidth(), recorder.getImageHeight()) : null;
     }
 
-    /** The decoder delivers pictures of this size; called before {@link #open()}. */
+    @Override
     void decodedAt(BoxFit.Size size) {
         this.srcWidth = size.width();
         this.srcHeight = size.height();

@@ -20,8 +20,8 @@ final class GifSink extends Sink {
 
     static final String PALETTE_GRAPH = "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=sierra2_4a";
 
-    private final int srcWidth;
-    private final int srcHeight;
+    private int srcWidth;
+    private int srcHeight;
     private final int width;
     private final int height;
     private final Path file;
@@ -38,6 +38,12 @@ final class GifSink extends Sink {
         this.width = size.width();
         this.height = size.height();
         this.file = file;
+    }
+
+    @Override
+    void decodedAt(BoxFit.Size size) {
+        this.srcWidth = size.width();
+        this.srcHeight = size.height();
     }
 
     @Override

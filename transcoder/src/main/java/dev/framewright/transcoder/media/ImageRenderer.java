@@ -61,9 +61,15 @@ public final class ImageRenderer {
             if (frame == null) {
                 throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, inputName + " has no decodable frame");
             }
-            double sar = StillFrames.sampleAspect(frame);
-            if (sar == 1.0 && grabber.getAspectRatio() > 0) {
-                sar = grabber.getAspectRatio();
+            double sar;
+            if (frames.geometry.needsFilter()) {
+                frame = frames.upright(frame); // turned, deinterlaced, square pixels: the box is in shown pixels
+                sar = 1.0;
+            } else {
+                sar = StillFrames.sampleAspect(frame);
+                if (sar == 1.0 && grabber.getAspectRatio() > 0) {
+                    sar = grabber.getAspectRatio();
+                }
             }
             BufferedImage image = fitted(frames, frame, sar, boxWidth, boxHeight, fit);
             Files.createDirectories(outDir);

@@ -184,12 +184,13 @@ public final class MediaPipeline {
         List<Job> planned = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
         List<Copy> copies = new ArrayList<>();
-        BoxFit.Size decoded;
+        Decoded decoded;
         // every output of this stage in each progress report, so the job's percent is the mean over all of them
         Map<String, Double> stagePercent = new LinkedHashMap<>();
         List<OutputSpec> copiesToEncode = new ArrayList<>();
         try {
-            OutputPlans.Source src = source(grabber, inputInfo);
+            PictureGeometry geometry = PictureGeometry.of(grabber);
+            OutputPlans.Source src = source(grabber, inputInfo, geometry);
             for (OutputSpec spec : specs) {
                 Path dir = root.resolve(spec.name());
                 try {
@@ -197,7 +198,7 @@ public final class MediaPipeline {
                     Files.createDirectories(dir);
                     if (allowCopy && spec instanceof VideoOutput v) {
                         OutputPlans.VideoPlan plan = OutputPlans.video(v, src, overlayImages);
-                        if (StreamCopy.fits(v, plan, src, grabber)) {
+                        if (StreamCopy.fits(v, plan, src, geometry, grabber)) {
                             copies.add(new Copy(v, plan, dir));
                             continue;
                         }
@@ -210,13 +211,11 @@ public final class MediaPipeline {
                     failed.put(spec.name(), failure(spec, FailureCode.INTERNAL, "cannot create " + dir));
                 }
             }
-            decoded = decodedSize(grabber, src, planned);
+            decoded = decodedSize(grabber, geometry, planned);
             for (Job job : planned) {
                 try {
                     for (Sink s : job.sinks()) {
-                        if (s instanceof EncoderSink e) {
-                            e.decodedAt(decoded);
-                        }
+                        s.decodedAt(decoded.size());
                     }
                     openAll(job.sinks());
                     jobs.add(job);
@@ -258,13 +257,21 @@ public final class MediaPipeline {
     }
 
     /** Decodes the input once and feeds every job's sinks; then finishes each job or records its failure. */
-    private static void decode(FFmpegFrameGrabber grabber, OutputPlans.Source src, BoxFit.Size decoded,
+    private static void decode(FFmpegFrameGrabber grabber, OutputPlans.Source src, Decoded decoded,
             List<Job> jobs, Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered,
             Map<String, OutputFailure> failed) throws MediaException {
         List<Sink> sinks = jobs.stream().flatMap(j -> j.sinks().stream()).toList();
-        sinks.forEach(Sink::start);
-        DecodeFanOut.run(grabber, src, decoded, sinks, (seconds, fps) -> progress.onProgress("transcoding", seconds,
-                fps, percents(jobs, stagePercent)));
+        PictureFilter upright = decoded.filter() == null ? null
+                : new PictureFilter(decoded.filter(), decoded.geometry().sarNum(), decoded.geometry().sarDen());
+        try {
+            sinks.forEach(Sink::start);
+            DecodeFanOut.run(grabber, src, decoded.size(), upright, sinks, (seconds, fps) -> progress.onProgress(
+                    "transcoding", seconds, fps, percents(jobs, stagePercent)));
+        } finally {
+            if (upright != null) {
+                upright.close();
+            }
+        }
 
         for (Job job : jobs) {
             String name = job.spec().name();
@@ -328,30 +335,51 @@ public final class MediaPipeline {
     }
 
     /**
+     * How the decoder delivers pictures: their size, and the filter chain they go through first (null for none).
+     *
+     * @param geometry the source's, to show the pictures upright and progressive
+     */
+    private record Decoded(BoxFit.Size size, String filter, PictureGeometry geometry) {
+    }
+
+    /**
      * The size the decoder delivers pictures at, and how. When every sink that takes pictures encodes one and the same
      * size, the grabber scales each decoded picture straight to it (bicubic, as ffmpeg's scale filter) in the
      * conversion it makes anyway: one pass over the 1080p picture instead of a copy and a scale, and the scaling runs
      * on the decoder's thread beside the encoders. Otherwise pictures come at the source size; a yuv420p source is
      * then read from the decoder's own frame (no conversion copy), see {@link DecodeFanOut}.
+     *
+     * <p>A source shown rotated or interlaced goes through a libavfilter chain on the decoder's thread instead (see
+     * {@link PictureGeometry#filter}): deinterlace at the stored size, scale (to the one shared size when there is
+     * one, else to the displayed size in square pixels), then transpose the already smaller picture. Every sink
+     * then sees upright, progressive, square pixels and plans in displayed sizes; the decoder hands its own frames
+     * to the chain (raw mode), so there is no conversion copy before it.
      */
-    private static BoxFit.Size decodedSize(FFmpegFrameGrabber grabber, OutputPlans.Source src, List<Job> jobs) {
-        BoxFit.Size source = new BoxFit.Size(src.width(), src.height());
+    private static Decoded decodedSize(FFmpegFrameGrabber grabber, PictureGeometry geometry, List<Job> jobs) {
         List<Sink> video = jobs.stream().flatMap(j -> j.sinks().stream()).filter(Sink::takesVideo).toList();
         java.util.Set<BoxFit.Size> sizes = new java.util.HashSet<>();
         for (Sink s : video) {
             sizes.add(s.prescaledSize()); // null when a sink needs the decoded size
         }
-        if (sizes.size() == 1 && !sizes.contains(null) && !sizes.contains(source)) {
+        boolean one = sizes.size() == 1 && !sizes.contains(null);
+        if (!video.isEmpty() && geometry.needsFilter()) {
+            BoxFit.Size target = one ? sizes.iterator().next()
+                    : new BoxFit.Size(geometry.displayWidth(), geometry.displayHeight());
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+            return new Decoded(target, geometry.filter(target, "yuv420p", false), geometry);
+        }
+        BoxFit.Size source = new BoxFit.Size(grabber.getImageWidth(), grabber.getImageHeight());
+        if (one && !sizes.contains(source)) {
             BoxFit.Size target = sizes.iterator().next();
             grabber.setImageWidth(target.width());
             grabber.setImageHeight(target.height());
             grabber.setImageScalingFlags(SWS_BICUBIC);
-            return target;
+            return new Decoded(target, null, geometry);
         }
         if (!video.isEmpty() && FFmpegSupport.decodesTo(grabber, AV_PIX_FMT_YUV420P)) {
             grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         }
-        return source;
+        return new Decoded(source, null, geometry);
     }
 
     private static void openAll(List<Sink> sinks) throws MediaException {
@@ -375,7 +403,12 @@ public final class MediaPipeline {
         return out;
     }
 
-    private static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info) {
+    /**
+     * What the plans see: for a source that is shown rotated or interlaced, the displayed picture (upright, square
+     * pixels), since the decoder's filter chain delivers that; otherwise the stored size and its sample aspect ratio,
+     * which the scalers honour.
+     */
+    private static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info, PictureGeometry geometry) {
         boolean still = FFmpegSupport.isStillImage(g);
         boolean video = g.hasVideo() && !FFmpegSupport.isAttachedPicture(g) && g.getImageWidth() > 0
                 && g.getImageHeight() > 0;
@@ -387,6 +420,10 @@ public final class MediaPipeline {
         double duration = info != null && info.durationSeconds() != null ? info.durationSeconds()
                 : us > 0 ? us / 1e6 : -1;
         boolean audio = g.hasAudio() && g.getAudioChannels() > 0;
+        if (video && geometry.needsFilter()) {
+            return new OutputPlans.Source(geometry.displayWidth(), geometry.displayHeight(), 1.0, fps, video, still,
+                    audio, g.getAudioChannels(), g.getSampleRate(), duration);
+        }
         return new OutputPlans.Source(g.getImageWidth(), g.getImageHeight(), g.getAspectRatio(), fps, video, still,
                 audio, g.getAudioChannels(), g.getSampleRate(), duration);
     }

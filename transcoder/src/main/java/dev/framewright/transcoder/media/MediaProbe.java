@@ -56,11 +56,15 @@ public final class MediaProbe {
             // JavaCV prefers a stream whose disposition is exactly 0 over one flagged "default"; the summary
             // describes the first video (not cover art) and the first audio stream of the file
             StreamInfo video = firstVideo(oc, streams);
+            Integer rotation = null;
             if (video != null && video.index() != grabber.getVideoStream() && video.width() != null) {
-                width = video.width();
-                height = video.height();
+                width = video.displayWidth();
+                height = video.displayHeight();
                 videoCodec = video.codec();
                 frameRate = video.frameRate();
+                rotation = video.rotation();
+            } else if (width != null) {
+                rotation = PictureGeometry.of(grabber).rotation();
             }
             StreamInfo audio = streams.stream().filter(s -> s.kind().equals("audio")).findFirst().orElse(null);
             if (audio != null && audio.index() != grabber.getAudioStream()) {
@@ -69,7 +73,7 @@ public final class MediaProbe {
                 channels = audio.channels();
             }
             return new MediaInfo(summary.format(), summary.durationSeconds(), width, height, videoCodec, frameRate,
-                    audioCodec, sampleRate, channels, bitRate, streams);
+                    audioCodec, sampleRate, channels, bitRate, streams, rotation);
         } finally {
             FFmpegSupport.closeQuietly(grabber);
         }
@@ -91,8 +95,9 @@ public final class MediaProbe {
         String videoCodec = null;
         Double frameRate = null;
         if (video) {
-            width = grabber.getImageWidth();
-            height = grabber.getImageHeight();
+            PictureGeometry geometry = PictureGeometry.of(grabber);
+            width = geometry.storedWidth() > 0 ? geometry.displayWidth() : grabber.getImageWidth();
+            height = geometry.storedHeight() > 0 ? geometry.displayHeight() : grabber.getImageHeight();
             videoCodec = FFmpegSupport.codecName(grabber.getVideoCodec());
             double fps = grabber.getVideoFrameRate();
             if (!still && fps > 0 && Double.isFinite(fps)) {
@@ -126,9 +131,13 @@ public final class MediaProbe {
             Double frameRate = null;
             Integer sampleRate = null;
             Integer channels = null;
+            PictureGeometry geometry = null;
             if (type == AVMEDIA_TYPE_VIDEO) {
                 width = par.width() > 0 ? par.width() : null;
                 height = par.height() > 0 ? par.height() : null;
+                if (width != null && height != null) {
+                    geometry = PictureGeometry.of(oc, st);
+                }
                 if (!timeless) {
                     frameRate = rate(st.avg_frame_rate());
                     if (frameRate == null) {
@@ -148,8 +157,12 @@ public final class MediaProbe {
                     duration = st.duration() * (double) tb.num() / tb.den();
                 }
             }
-            streams.add(new StreamInfo(st.index(), kind(type), codec, width, height, frameRate, sampleRate, channels,
-                    bitRate, duration, language(st)));
+            streams.add(geometry == null
+                    ? new StreamInfo(st.index(), kind(type), codec, width, height, frameRate, sampleRate, channels,
+                            bitRate, duration, language(st))
+                    : new StreamInfo(st.index(), kind(type), codec, width, height, frameRate, sampleRate, channels,
+                            bitRate, duration, language(st), geometry.displayWidth(), geometry.displayHeight(),
+                            geometry.rotation(), geometry.sampleAspectRatio(), geometry.fieldOrder()));
         }
         return List.copyOf(streams);
     }

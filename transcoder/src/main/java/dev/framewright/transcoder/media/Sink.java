@@ -76,6 +76,10 @@ abstract class Sink {
         return null;
     }
 
+    /** The decoder delivers pictures of this size; called before {@link #open()}. */
+    void decodedAt(BoxFit.Size size) {
+    }
+
     boolean threadAlive() {
         return thread != null && thread.isAlive();
     }

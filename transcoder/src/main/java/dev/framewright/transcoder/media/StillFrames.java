@@ -84,6 +84,9 @@ final class StillFrames implements AutoCloseable {
     private AVFrame scaled;
     private SwsContext sws;
     private final double frameRate;
+    /** How the stream's pictures are shown; {@link #upright} applies it. */
+    final PictureGeometry geometry;
+    private PictureFilter upright;
     private boolean inputEnded;
     /** Frames decoded before the demuxer was last put at the start (for inputs without timestamps). */
     private long orderBase;
@@ -95,8 +98,10 @@ final class StillFrames implements AutoCloseable {
     /** Packets of the stream read past, without decoding, on the way to a key packet. */
     long packetsSkipped;
 
-    private StillFrames(AVFormatContext oc, AVStream stream, AVCodecContext decoder, double frameRate) {
+    private StillFrames(AVFormatContext oc, AVStream stream, AVCodecContext decoder, double frameRate,
+            PictureGeometry geometry) {
         this.oc = oc;
+        this.geometry = geometry;
         this.frameRate = frameRate > 0 && Double.isFinite(frameRate) ? frameRate : 0;
         this.streamIndex = stream.index();
         this.startPts = stream.start_time() != AV_NOPTS_VALUE ? stream.start_time() : 0;
@@ -140,7 +145,7 @@ final class StillFrames implements AutoCloseable {
             avcodec_free_context(decoder);
             throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, "cannot open the video decoder of " + inputName);
         }
-        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate());
+        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate(), PictureGeometry.of(oc, stream));
     }
 
     /**
@@ -370,6 +375,31 @@ final class StillFrames implements AutoCloseable {
         return !sought && frameRate > 0 ? (framesDecoded - orderBase - 1) / frameRate : Double.NaN;
     }
 
+    /**
+     * The frame as shown: deinterlaced, turned upright, in square pixels when it needed one of the first two (the
+     * caller then takes a sample aspect ratio of 1); the frame itself when it needs neither. The result is owned by
+     * this object, valid until the next call. Each still goes through a fresh chain, as a single frame (deinterlaced
+     * from its own field, see {@link PictureGeometry#filter}).
+     */
+    AVFrame upright(AVFrame f) throws MediaException {
+        if (!geometry.needsFilter()) {
+            return f;
+        }
+        if (upright == null) {
+            upright = new PictureFilter(geometry.filter(null, null, true), geometry.sarNum(), geometry.sarDen());
+        }
+        upright.reset();
+        long pts = f.best_effort_timestamp();
+        upright.push(f, pts == AV_NOPTS_VALUE ? 0 : pts);
+        upright.end();
+        AVFrame out = upright.pull();
+        if (out == null) {
+            throw new MediaException(FailureCode.INTERNAL, "the picture filter " + upright.chain()
+                    + " gave no frame");
+        }
+        return out;
+    }
+
     /** Whether the frame's pixel format carries alpha. */
     static boolean hasAlpha(AVFrame f) {
         AVPixFmtDescriptor desc = av_pix_fmt_desc_get(f.format());
@@ -442,6 +472,10 @@ final class StillFrames implements AutoCloseable {
 
     @Override
     public void close() {
+        if (upright != null) {
+            upright.close();
+            upright = null;
+        }
         if (scaled != null) {
             av_frame_free(scaled);
             scaled = null;

@@ -54,8 +54,10 @@ import org.bytedeco.javacv.FrameGrabber;
  * generation loss, and it takes the time of reading and writing the file.
  *
  * <p>"Nothing the source does not have" means: the container's codecs (MP4: H.264 in 8-bit 4:2:0 with AAC of at most
- * two channels; WebM: VP9 in 8-bit 4:2:0 with Opus), no size or frame rate other than the source's own, no crf or
- * bitrate (which ask for an encode at that quality), no trim and no overlay. Only the chosen video stream and, unless
+ * two channels; WebM: VP9 in 8-bit 4:2:0 with Opus), square pixels, progressive pictures, no size (as displayed) or
+ * frame rate other than the source's own, no crf or bitrate (which ask for an encode at that quality), no trim and no
+ * overlay. A source shown rotated is copied with its display matrix, so it plays upright as the source does; one
+ * asked for another size is encoded upright instead. Only the chosen video stream and, unless
  * {@code audio} is false, the chosen audio stream are copied; data and subtitle streams are left out, as they are
  * on the encode path.
  */
@@ -70,13 +72,14 @@ final class StreamCopy {
 
     /** Whether {@code spec} can be served by copying the packets of the opened input. */
     static boolean fits(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
-            FFmpegFrameGrabber input) {
+            PictureGeometry geometry, FFmpegFrameGrabber input) {
         if (spec.crf() != null || spec.bitrateKbps() != null || plan.overlay() != null || spec.start() != null
                 && spec.start() > 0 || spec.duration() != null && spec.duration() < src.end()) {
             return false;
         }
         boolean squarePixels = src.sampleAspect() <= 0 || Math.abs(src.sampleAspect() - 1) < 1e-6;
-        if (!squarePixels || plan.size().width() != src.width() || plan.size().height() != src.height()) {
+        // interlaced pictures are woven fields that combs on every progressive screen: deinterlace them
+        if (!squarePixels || !geometry.squarePixels() || geometry.interlaced() || plan.size().width() != src.width() || plan.size().height() != src.height()) {
             return false;
         }
         if (spec.fps() != null && Math.abs(spec.fps() - src.fps()) > 0.01) {
@@ -85,6 +88,9 @@ final class StreamCopy {
         AVCodecParameters video = codecpar(input, input.getVideoStream());
         if (video == null || (video.format() != AV_PIX_FMT_YUV420P && video.format() != AV_PIX_FMT_YUVJ420P)) {
             return false;
+        }
+        if (geometry.rotation() != 0 && !PictureGeometry.hasDisplayMatrix(video)) {
+            return false; // turned by a legacy rotate tag only, which the copy would not carry: encode it upright
         }
         boolean mp4 = plan.container() == Container.MP4;
         if (video.codec_id() != (mp4 ? AV_CODEC_ID_H264 : AV_CODEC_ID_VP9)) {
@@ -206,7 +212,8 @@ final class StreamCopy {
                 return null;
             }
             streams.add(new StreamInfo(streams.size(), s.kind(), s.codec(), s.width(), s.height(), s.frameRate(),
-                    s.sampleRate(), s.channels(), s.bitRate(), s.durationSeconds(), s.language()));
+                    s.sampleRate(), s.channels(), s.bitRate(), s.durationSeconds(), s.language(), s.displayWidth(),
+                    s.displayHeight(), s.rotation(), s.sampleAspectRatio(), s.fieldOrder()));
         }
         Double duration = input.durationSeconds();
         Long bitRate = null;
@@ -221,7 +228,7 @@ final class StreamCopy {
         return new MediaInfo(plan.container() == Container.MP4 ? "mov,mp4,m4a,3gp,3g2,mj2" : "matroska,webm",
                 duration, input.width(), input.height(), input.videoCodec(), input.frameRate(),
                 audio ? input.audioCodec() : null, audio ? input.audioSampleRate() : null,
-                audio ? input.audioChannels() : null, bitRate, List.copyOf(streams));
+                audio ? input.audioChannels() : null, bitRate, List.copyOf(streams), input.rotation());
     }
 
     private static AVCodecParameters codecpar(FFmpegFrameGrabber input, int index) {

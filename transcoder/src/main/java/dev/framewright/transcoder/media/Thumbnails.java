@@ -95,8 +95,12 @@ public final class Thumbnails {
             }
             double duration = videoDuration(grabber);
             double[] times = times(spec.count(), every, duration);
-            BoxFit.Size size = BoxFit.evenVideoSize(grabber.getImageWidth(), grabber.getImageHeight(),
-                    grabber.getAspectRatio(), width, null);
+            PictureGeometry geometry = PictureGeometry.of(grabber);
+            // stills are shown as the video is: upright, progressive, square pixels
+            BoxFit.Size size = geometry.needsFilter()
+                    ? BoxFit.evenVideoSize(geometry.displayWidth(), geometry.displayHeight(), 1.0, width, null)
+                    : BoxFit.evenVideoSize(grabber.getImageWidth(), grabber.getImageHeight(),
+                            grabber.getAspectRatio(), width, null);
             Files.createDirectories(outDir);
 
             List<BufferedImage> tiles = new ArrayList<>();
@@ -128,7 +132,7 @@ public final class Thumbnails {
                     }
                     BufferedImage image;
                     if (frame != null) {
-                        image = frames.toImage(frame, size.width(), size.height(), false);
+                        image = frames.toImage(frames.upright(frame), size.width(), size.height(), false);
                     } else if (previous != null) {
                         image = previous; // the container outlasts the video: repeat its last still
                     } else {
