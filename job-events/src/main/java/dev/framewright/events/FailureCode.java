@@ -23,7 +23,12 @@ public enum FailureCode {
     /** Object storage stayed unavailable through every retry. */
     STORAGE_UNAVAILABLE,
     /** A bug or an environment problem on our side. */
-    INTERNAL;
+    INTERNAL,
+    /**
+     * The job's result could not be reported: its terminal event stayed larger than the event bus accepts, even with
+     * long file lists moved to manifests. The outputs may be stored; the job is failed so its queue moves on.
+     */
+    OUTPUT_TOO_LARGE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

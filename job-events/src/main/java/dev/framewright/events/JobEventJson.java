@@ -30,6 +30,15 @@ public final class JobEventJson {
         }
     }
 
+    /** Bytes {@code value} takes serialized: what a terminal event's size bound is checked against. */
+    public static int size(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value).length;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static <T extends JobEvent> T read(byte[] json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

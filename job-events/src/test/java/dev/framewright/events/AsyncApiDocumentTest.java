@@ -44,7 +44,7 @@ class AsyncApiDocumentTest {
             assertDocumented(spec, spec.getSimpleName());
         }
         for (Class<?> c : List.of(InputObject.class, Webhook.class, MediaInfo.class, StreamInfo.class, OutputResult.class,
-                OutputFile.class, OutputFailure.class, Overlay.class)) {
+                OutputFile.class, OutputFailure.class, Overlay.class, OutputManifest.class)) {
             assertDocumented(c, c.getSimpleName());
         }
     }

@@ -29,10 +29,15 @@ public record JobDocument(UUID id, String status, String queue, Map<String, Stri
     /**
      * @param spec  the output as requested, defaults left out
      * @param url   the output's main file (e.g. {@code master.m3u8} of an HLS ladder), once it succeeded
-     * @param files every file of the output, each downloadable at its own url
+     * @param files       the output's files, each downloadable at its own url: every one, or, when there are too many
+     *                    to list ({@code manifest_url} set), the principal ones (playlists, tracks, sprites, the
+     *                    first few others); every file is downloadable by its path either way
+     * @param fileCount   how many files the output has in all, once it succeeded
+     * @param manifestUrl a JSON list of every file ({@code {job_id, output, files: [{path, size, content_type}]}}),
+     *                    when {@code files} lists only some
      */
     public record Output(String name, String type, String status, Double progress, OutputSpec spec, String url,
-            List<File> files, MediaInfo media, Error error) {
+            List<File> files, Integer fileCount, String manifestUrl, MediaInfo media, Error error) {
     }
 
     /** @param path relative to the output: files of one output refer to each other by these paths */

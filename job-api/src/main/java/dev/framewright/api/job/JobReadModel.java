@@ -266,7 +266,9 @@ public class JobReadModel {
                 .toList();
         OutputFile main = OutputPaths.mainFile(o);
         return new JobDocument.Output(o.name(), o.type(), o.status(), o.progress(), o.spec(),
-                servable && main != null ? OutputPaths.file(job.id(), o.name(), main.path()) : null, files, o.media(),
+                servable && main != null ? OutputPaths.file(job.id(), o.name(), main.path()) : null, files,
+                o.succeeded() ? (o.fileCount() != null ? o.fileCount() : Integer.valueOf(stored.size())) : null,
+                servable && o.manifest() != null ? OutputPaths.manifest(job.id(), o.name()) : null, o.media(),
                 o.error() == null ? null : new JobDocument.Error(o.error().code(), o.error().message()));
     }
 

@@ -1,6 +1,7 @@
 package dev.framewright.api.job;
 
 import dev.framewright.events.OutputFile;
+import dev.framewright.events.OutputManifest;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +17,11 @@ final class OutputPaths {
 
     static String file(UUID jobId, String output, String path) {
         return job(jobId) + "/outputs/" + output + "/" + path;
+    }
+
+    /** Every file of an output whose files the read model lists only in part. */
+    static String manifest(UUID jobId, String output) {
+        return file(jobId, output, OutputManifest.FILE);
     }
 
     /** The file {@code GET .../outputs/{name}} serves: an HLS ladder's master playlist, else the first file. */

@@ -5,6 +5,7 @@ import dev.framewright.api.problem.Problem;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.tenant.Caller;
 import dev.framewright.events.OutputFile;
+import dev.framewright.events.OutputManifest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -13,6 +14,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -20,23 +23,27 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * Serves output files: {@code .../outputs/{name}} is the output's main file, {@code .../outputs/{name}/{path}} any of
- * its files. Files keep their relative paths, so an HLS ladder plays straight from these URLs. Only paths the read
- * model lists are served; a client never names an object key.
+ * its files. Files keep their relative paths, so an HLS ladder plays straight from these URLs. Only files the job
+ * produced are served: those the read model lists, and, for an output with more files than its terminal event
+ * lists, those of its manifest ({@code .../outputs/{name}/_files.json} lists them all). A client never names an
+ * object key.
  */
 @Path("/v1/jobs/{id}/outputs")
 public class OutputResource {
 
     private final JobCommands jobs;
     private final MediaStore store;
+    private final OutputManifests manifests;
     private final Caller caller;
     private final long redirectAbove;
     private final Duration presignedTtl;
 
-    public OutputResource(JobCommands jobs, MediaStore store, Caller caller,
+    public OutputResource(JobCommands jobs, MediaStore store, OutputManifests manifests, Caller caller,
             @ConfigProperty(name = "framewright.outputs.redirect-above-bytes") long redirectAbove,
             @ConfigProperty(name = "framewright.outputs.presigned-ttl") Duration presignedTtl) {
         this.jobs = jobs;
         this.store = store;
+        this.manifests = manifests;
         this.caller = caller;
         this.redirectAbove = redirectAbove;
         this.presignedTtl = presignedTtl;
@@ -60,6 +67,10 @@ public class OutputResource {
         return serve(id, name, path, range, redirect);
     }
 
+    /** Every file of an output ({@code .../outputs/{name}/_files.json}), as the job document lists files. */
+    public record FileList(UUID jobId, String output, List<JobDocument.File> files) {
+    }
+
     private Response serve(String id, String name, String path, String rangeHeader, boolean redirect) {
         UUID jobId = JobResource.parseId(id);
         JobRow job = jobs.find(caller.tenant(), jobId);
@@ -75,6 +86,17 @@ public class OutputResource {
         }
         OutputFile file = path == null ? OutputPaths.mainFile(output)
                 : output.files().stream().filter(f -> f.path().equals(path)).findFirst().orElse(null);
+        if (file == null && path != null && output.manifest() != null && OutputManifest.isSafePath(path)) {
+            Map<String, OutputFile> all = manifests.files(jobId, output).orElseThrow(() -> new ApiException(410,
+                    "output_gone", "Output gone", "The files of output '" + name + "' were deleted"));
+            if (path.equals(OutputManifest.FILE)) {
+                return Response.ok(new FileList(jobId, name, all.values().stream()
+                        .map(f -> new JobDocument.File(f.path(), f.size(), f.contentType(),
+                                OutputPaths.file(jobId, name, f.path())))
+                        .toList()), MediaType.APPLICATION_JSON).header("Cache-Control", "private, max-age=60").build();
+            }
+            file = all.get(path);
+        }
         if (file == null) {
             throw ApiException.notFound("File '" + path + "' of output '" + name + "'");
         }

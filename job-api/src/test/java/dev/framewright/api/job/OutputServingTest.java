@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.testing.LocalStackResource;
 import dev.framewright.events.HlsOutput;
+import dev.framewright.events.JobEventJson;
+import dev.framewright.events.OutputManifest;
 import dev.framewright.events.OutputFile;
 import dev.framewright.events.ProbeOutput;
 import dev.framewright.events.VideoOutput;
@@ -92,6 +94,64 @@ class OutputServingTest {
         var doc = given().get("/v1/jobs/" + id).jsonPath();
         assertThat(doc.getString("outputs[1].url")).isEqualTo("/v1/jobs/" + id + "/outputs/ladder/master.m3u8");
         assertThat(doc.getList("outputs[1].files.url")).contains("/v1/jobs/" + id + "/outputs/ladder/720p/seg-00001.ts");
+    }
+
+    @Test
+    void everyFileOfAManifestIsServedThoughTheReadModelListsOnlyThePlaylists() throws Exception {
+        UUID id = UUID.randomUUID();
+        String prefix = "jobs/" + id + "/long/";
+        int segments = 300;
+        StringBuilder variant = new StringBuilder("#EXTM3U\n");
+        List<OutputFile> all = new java.util.ArrayList<>();
+        String master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\n360p/index.m3u8\n";
+        all.add(new OutputFile("master.m3u8", prefix + "master.m3u8", master.length(), "application/vnd.apple.mpegurl"));
+        for (int i = 0; i < segments; i++) {
+            String path = String.format("360p/segment-%05d.ts", i);
+            store.putBytes(prefix + path, new byte[] {0x47, (byte) i}, "video/mp2t");
+            all.add(new OutputFile(path, prefix + path, 2, "video/mp2t"));
+            variant.append("#EXTINF:1.0,\n").append(path.substring(5)).append('\n');
+        }
+        variant.append("#EXT-X-ENDLIST\n");
+        all.add(1, new OutputFile("360p/index.m3u8", prefix + "360p/index.m3u8", variant.length(),
+                "application/vnd.apple.mpegurl"));
+        // A manifest entry whose key lies outside its output is never served.
+        all.add(new OutputFile("stolen.ts", "jobs/" + UUID.randomUUID() + "/long/stolen.ts", 2, "video/mp2t"));
+        store.putBytes(prefix + "master.m3u8", master.getBytes(), "application/vnd.apple.mpegurl");
+        store.putBytes(prefix + "360p/index.m3u8", variant.toString().getBytes(), "application/vnd.apple.mpegurl");
+        store.putBytes(prefix + OutputManifest.FILE, JobEventJson.mapper().writeValueAsBytes(
+                new OutputManifest(id, "long", all)), "application/json");
+        List<OutputFile> listed = OutputManifest.principal(all.subList(0, all.size() - 1));
+        assertThat(listed).hasSizeLessThan(20);
+        StoredOutput hls = new StoredOutput("long", "hls", "succeeded", new HlsOutput("long", null, null), 100.0,
+                listed, null, null, segments + 2, prefix + OutputManifest.FILE);
+        Jobs.insert(id, "default", "succeeded", "default", Map.of(), 1, Instant.now(), List.of(hls), null, null, null);
+
+        var doc = given().get("/v1/jobs/" + id).jsonPath();
+        assertThat(doc.getInt("outputs[0].file_count")).isEqualTo(segments + 2);
+        assertThat(doc.getString("outputs[0].manifest_url")).isEqualTo("/v1/jobs/" + id + "/outputs/long/_files.json");
+        assertThat(doc.getList("outputs[0].files")).hasSize(listed.size());
+
+        // The ladder plays: master, variant, then every segment by its relative path, listed in the row or not.
+        URI base = URI.create("/v1/jobs/" + id + "/outputs/long/master.m3u8");
+        URI variantUri = base.resolve(given().get(base.toString()).then().statusCode(200).extract().asString()
+                .lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow());
+        List<String> segmentPaths = given().get(variantUri.toString()).then().statusCode(200).extract().asString()
+                .lines().filter(l -> !l.startsWith("#")).toList();
+        assertThat(segmentPaths).hasSize(segments);
+        for (int i = 0; i < segments; i++) {
+            assertThat(given().get(variantUri.resolve(segmentPaths.get(i)).toString()).then().statusCode(200)
+                    .contentType("video/mp2t").extract().asByteArray()).containsExactly(0x47, (byte) i);
+        }
+        var files = given().get(doc.getString("outputs[0].manifest_url")).then().statusCode(200)
+                .contentType("application/json").extract().jsonPath();
+        assertThat(files.getList("files.path")).hasSize(segments + 2).contains("360p/segment-00299.ts")
+                .doesNotContain("stolen.ts");
+        assertThat(files.getString("files[2].url")).isEqualTo("/v1/jobs/" + id + "/outputs/long/360p/segment-00000.ts");
+
+        given().get("/v1/jobs/" + id + "/outputs/long/stolen.ts").then().statusCode(404);
+        given().get("/v1/jobs/" + id + "/outputs/long/360p/segment-99999.ts").then().statusCode(404);
+        given().get("/v1/jobs/" + id + "/outputs/long/360p/..%2F..%2F_control%2Fcancel").then().statusCode(404);
+        given().get("/v1/jobs/" + id + "/outputs/long//360p/segment-00001.ts").then().statusCode(404);
     }
 
     @Test

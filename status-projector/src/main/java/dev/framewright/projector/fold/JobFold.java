@@ -361,7 +361,8 @@ public final class JobFold {
             if (except == null || !except.contains(r.name())) {
                 OutputState o = byName.computeIfAbsent(r.name(),
                         n -> OutputState.unknown(n, r.type().wireName(), JobStatus.RUNNING));
-                byName.put(r.name(), o.succeeded(r.type().wireName(), r.files(), r.media()));
+                byName.put(r.name(), o.succeeded(r.type().wireName(), r.files(), r.media(), r.fileCount(),
+                        r.manifest()));
             }
         }
         for (OutputFailure f : failed == null ? List.<OutputFailure>of() : failed) {

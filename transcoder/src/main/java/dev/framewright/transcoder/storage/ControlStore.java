@@ -15,13 +15,25 @@ import java.util.UUID;
 
 /**
  * The job's control objects in the bucket ({@code jobs/{id}/_control/...}): the cancel request job-api writes, and
- * the attempts record this transcoder owns. The transcoder has no database; these are its only shared state.
+ * the attempts record this transcoder owns, and claims. The transcoder has no database; these are its only shared
+ * state.
+ *
+ * <p>Why claims, and not conditional updates of {@code attempts}: {@code attempts} is rewritten unconditionally, so
+ * two deliveries of one request could both count an attempt or both publish a terminal event. An {@code If-Match}
+ * update would close that on AWS and MinIO, but S3Proxy 4.1 (the local stack's store, filesystem backend) checks
+ * {@code If-Match} without a lock: of 16 concurrent PUTs with the same {@code If-Match} ETag, 2 to 5 succeeded. Its
+ * {@code If-None-Match: *} create is atomic (one winner in 16 rounds of 12 to 16 concurrent PUTs), as on AWS (since
+ * 2024) and MinIO. So each attempt number and each request's answer is an object created once ({@link #CLAIMS}):
+ * whoever creates it owns it, and the loser re-reads and defers to the winner. {@code attempts} stays the count,
+ * written only by the owner of the current attempt.
  */
 @ApplicationScoped
 public class ControlStore {
 
     public static final String CANCEL = "cancel";
     public static final String ATTEMPTS = "attempts";
+    /** Claims: objects created once with {@code If-None-Match: *}; the store lets one creator win. */
+    public static final String CLAIMS = "claims/";
 
     private static final ObjectMapper JSON = JobEventJson.mapper();
 
@@ -67,7 +79,7 @@ public class ControlStore {
         /** A terminal event on its way out. */
         public record PendingTerminal(String type, String json) {
 
-            static PendingTerminal of(JobEvent event) {
+            public static PendingTerminal of(JobEvent event) {
                 return new PendingTerminal(event.type(), new String(JobEventJson.write(event), StandardCharsets.UTF_8));
             }
 
@@ -123,6 +135,75 @@ public class ControlStore {
         public Attempts released(Attempts before) {
             return new Attempts(attempts, before.unfinished, lastWorker, lastStartedAt, concludedAttempt,
                     pendingTerminal);
+        }
+    }
+
+    /**
+     * Who runs attempt {@code attempt} of a job: created once, before JobStarted, so that of two deliveries of one
+     * request (a rebalance, a worker cut off from the brokers but not from the store) only one runs each attempt
+     * number. Its owner refreshes {@code heartbeat} while the attempt runs.
+     *
+     * @param worker      the worker's id (stable across its restarts, unique among live members)
+     * @param incarnation unique per process start: a claim of this worker id from another incarnation is dead
+     * @param delivery    unique per delivery
+     */
+    public record AttemptClaim(int attempt, String worker, String incarnation, String delivery, Instant heartbeat) {
+
+        public AttemptClaim beat(Instant at) {
+            return new AttemptClaim(attempt, worker, incarnation, delivery, at);
+        }
+    }
+
+    /** @return true when this call claimed the attempt number; false when another claim has it */
+    public boolean claimAttempt(UUID jobId, AttemptClaim claim) {
+        return bucket.create(attemptClaimKey(jobId, claim.attempt()), json(claim), "application/json");
+    }
+
+    public Optional<AttemptClaim> attemptClaim(UUID jobId, int attempt) {
+        return bucket.read(attemptClaimKey(jobId, attempt)).map(b -> parse(b, AttemptClaim.class));
+    }
+
+    /** The owner's heartbeat (an unconditional write: only the claim's owner writes it after creating it). */
+    public void refresh(UUID jobId, AttemptClaim claim) {
+        bucket.write(attemptClaimKey(jobId, claim.attempt()), json(claim), "application/json");
+    }
+
+    /**
+     * The one answer to a request (keyed by its {@code JobRequested.attempt}: 0 for the first, the attempts so far for
+     * a retry), created once just before it is published: two deliveries of one request never publish two different
+     * terminal events.
+     *
+     * @return true when this call claimed it; false when the request already has an answer
+     */
+    public boolean claimAnswer(UUID jobId, int requestAttempt, JobEvent terminal) {
+        return bucket.create(answerKey(jobId, requestAttempt), json(Attempts.PendingTerminal.of(terminal)),
+                "application/json");
+    }
+
+    /** Replaces the answer this delivery claimed (by the small JobFailed when the broker refused it). */
+    public void replaceAnswer(UUID jobId, int requestAttempt, JobEvent terminal) {
+        bucket.write(answerKey(jobId, requestAttempt), json(Attempts.PendingTerminal.of(terminal)),
+                "application/json");
+    }
+
+    public Optional<JobEvent> answer(UUID jobId, int requestAttempt) {
+        return bucket.read(answerKey(jobId, requestAttempt))
+                .flatMap(b -> parse(b, Attempts.PendingTerminal.class).event());
+    }
+
+    private static String attemptClaimKey(UUID jobId, int attempt) {
+        return MediaBucket.controlKey(jobId, CLAIMS + "attempt-" + attempt);
+    }
+
+    private static String answerKey(UUID jobId, int requestAttempt) {
+        return MediaBucket.controlKey(jobId, CLAIMS + "answer-" + requestAttempt);
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -172,6 +172,27 @@ public class MediaBucket {
                 RequestBody.fromBytes(content)));
     }
 
+    /**
+     * Creates the object only if none exists under {@code key} ({@code If-None-Match: *}), atomically on AWS S3, MinIO
+     * and S3Proxy 4.1 alike.
+     *
+     * @return false when it existed already (412 Precondition Failed), in which case nothing was written
+     */
+    public boolean create(String key, byte[] content, String contentType) {
+        return guarded("create " + key, () -> {
+            try {
+                s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                        RequestBody.fromBytes(content));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Deletes every object of the job (its outputs, partial or complete) except the {@code _control/} objects. */
     public int deleteOutputs(UUID jobId) {
         String prefix = jobPrefix(jobId);

@@ -1,10 +1,12 @@
 package dev.framewright.transcoder.worker;
 
 import dev.framewright.events.FailureCode;
+import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.OutputFailure;
 import dev.framewright.events.OutputFile;
+import dev.framewright.events.OutputManifest;
 import dev.framewright.events.OutputResult;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.VideoOutput;
@@ -128,7 +130,7 @@ public class JobRunner {
                 } finally {
                     span.end();
                 }
-                results.add(new OutputResult(r.name(), r.type(), files, r.media()));
+                results.add(result(job, r, files));
             }
             return new Outcome(info, results, rendered.failed());
         } catch (IOException e) {
@@ -136,6 +138,27 @@ public class JobRunner {
         } finally {
             deleteRecursively(dir);
         }
+    }
+
+    /**
+     * The output as the terminal event reports it: every file, or, when they do not fit in an event, the principal
+     * ones and the key of a manifest listing them all, stored before the event is published.
+     */
+    private OutputResult result(JobRequested job, RenderedOutput r, List<OutputFile> files) {
+        if (OutputManifest.fitsInEvent(files)) {
+            return new OutputResult(r.name(), r.type(), files, r.media());
+        }
+        String key = OutputManifest.key(job.jobId(), r.name());
+        try {
+            bucket.write(key, JobEventJson.mapper().writeValueAsBytes(new OutputManifest(job.jobId(), r.name(), files)),
+                    "application/json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<OutputFile> listed = OutputManifest.principal(files);
+        LOG.infof("Output %s has %d files; the event lists %d, manifest %s", r.name(), files.size(), listed.size(),
+                key);
+        return new OutputResult(r.name(), r.type(), listed, r.media(), files.size(), key);
     }
 
     /**

@@ -7,11 +7,14 @@ import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
+import dev.framewright.events.JobEventJson;
 import dev.framewright.events.OutputFailure;
+import dev.framewright.events.OutputManifest;
 import dev.framewright.events.Topics;
 import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.transcoder.events.LifecycleEmitter;
 import dev.framewright.transcoder.storage.ControlStore;
+import dev.framewright.transcoder.storage.ControlStore.AttemptClaim;
 import dev.framewright.transcoder.storage.ControlStore.Attempts;
 import dev.framewright.transcoder.storage.ControlStore.CancelRequest;
 import dev.framewright.transcoder.storage.MediaBucket;
@@ -37,6 +40,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -100,6 +104,8 @@ public class JobWorker {
         volatile boolean released;
         /** In a backoff or admission wait, where an interrupt cannot cut a durable send short. */
         volatile boolean waiting;
+        /** Identifies this delivery in the claims it makes. */
+        final String delivery = UUID.randomUUID().toString();
 
         void sleep(long ms) throws InterruptedException {
             waiting = true;
@@ -126,6 +132,10 @@ public class JobWorker {
     /** Store and broker calls of a delivery that run alongside each other (see {@link #async}). */
     private final ExecutorService bookkeeping;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+    /** This process's start: a claim of {@link #workerId} from another incarnation was left by a previous life. */
+    private final String incarnation = UUID.randomUUID().toString();
+    /** The deliveries of this process in flight: a claim of this incarnation is alive only while its is here. */
+    private final Set<String> liveDeliveries = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
     public JobWorker(JobRunner runner, LifecycleEmitter emitter, DeadLetters deadLetters, ControlStore control,
@@ -197,6 +207,7 @@ public class JobWorker {
         }
         Running self = new Running();
         running.put(job.jobId(), self);
+        liveDeliveries.add(self.delivery);
         metrics.taken();
         try {
             return handle(job, meta, self);
@@ -205,7 +216,8 @@ public class JobWorker {
             return Delivery.HOLD; // only shutdown interrupts a delivery outside an attempt
         } finally {
             metrics.released();
-            running.remove(job.jobId());
+            liveDeliveries.remove(self.delivery);
+            running.remove(job.jobId(), self);
             Thread.interrupted();
         }
     }
@@ -216,6 +228,8 @@ public class JobWorker {
         // reading it for a request that turns out to be answered already costs nothing but the request.
         CompletableFuture<Optional<CancelRequest>> cancelRead = async(
                 () -> withRetries("read the cancel request", () -> control.cancel(job)));
+        CompletableFuture<Optional<JobEvent>> answerRead = async(
+                () -> withRetries("read the answer claim", () -> control.answer(job.jobId(), job.attempt())));
         Attempts known = withRetries("read attempts", () -> control.attempts(job.jobId()));
         Optional<JobEvent> pending = known.pendingTerminal() == null ? Optional.empty()
                 : known.pendingTerminal().event();
@@ -224,14 +238,22 @@ public class JobWorker {
             // rather than run the job once more; consumers drop the duplicate by its id.
             LOG.infof("Job %s: publishing the terminal event of attempt %d its worker left pending", job.jobId(),
                     pending.get().attempt());
-            emitDurably(pending.get());
-            markConcluded(job, known, pending.get().attempt());
+            publish(job, known, pending.get());
             return Delivery.ACK;
         }
         if (known.concluded(job.attempt())) {
             // Answered already: the worker that emitted the terminal event died before its offset was committed.
             LOG.infof("Job %s was already concluded by attempt %d; redelivery skipped", job.jobId(),
                     known.concludedAttempt());
+            return Delivery.ACK;
+        }
+        Optional<JobEvent> answered = joined(answerRead);
+        if (answered.isPresent()) {
+            // Another delivery of this request claimed its answer and was not seen to conclude (it died, or is
+            // publishing right now): the same event (same id) again, never a second run.
+            LOG.infof("Job %s: publishing the answer another delivery claimed for attempt %d", job.jobId(),
+                    answered.get().attempt());
+            publish(job, known, answered.get());
             return Delivery.ACK;
         }
         Optional<CancelRequest> cancel = joined(cancelRead);
@@ -271,7 +293,16 @@ public class JobWorker {
                         Instant.now(), FailureCode.QUARANTINED, message));
                 return Delivery.ACK;
             }
-            int attempt = before.next(job.attempt());
+            AttemptClaim claim = claimNext(job, before, self);
+            if (claim == null) {
+                Delivery elsewhere = awaitOtherDelivery(job, self);
+                if (elsewhere != null) {
+                    return elsewhere;
+                }
+                before = null; // the other delivery died: decide again on what is stored now
+                continue;
+            }
+            int attempt = claim.attempt();
             Instant startedAt = Instant.now();
             Attempts started = before.started(attempt, workerId, startedAt);
             Attempts unstarted = before;
@@ -300,12 +331,32 @@ public class JobWorker {
             CompletableFuture<Void> recorded = CompletableFuture.allOf(written, announced);
             metrics.attemptStarted(job, startedAt, attemptsThisDelivery == 1);
 
-            AttemptResult result = runAttempt(job, attempt, self, recorded);
+            long beat = Math.max(100, config.attemptLease().toMillis() / 3);
+            Runnable refresh = () -> {
+                try {
+                    control.refresh(job.jobId(), claim.beat(Instant.now()));
+                } catch (RuntimeException e) {
+                    LOG.warnf("Job %s: could not refresh the claim of attempt %d: %s", job.jobId(), attempt, e);
+                }
+            };
+            ScheduledFuture<?> heartbeat = scheduler.scheduleWithFixedDelay(refresh, beat, beat,
+                    TimeUnit.MILLISECONDS);
+            AttemptResult result;
+            try {
+                result = runAttempt(job, attempt, self, recorded);
+            } finally {
+                heartbeat.cancel(false);
+            }
             // An attempt that ended early (input missing, canceled while downloading) still waits for its record:
             // every later write of the attempts builds on it. Failed past retries: leave the request uncommitted.
             joined(recorded);
             Duration took = Duration.between(startedAt, Instant.now());
             if (result instanceof AttemptResult.Released) {
+                try {
+                    control.refresh(job.jobId(), claim.beat(null)); // not alive: the next delivery need not wait
+                } catch (RuntimeException e) {
+                    LOG.warnf("Job %s: could not release the claim of attempt %d: %s", job.jobId(), attempt, e);
+                }
                 withRetries("release the attempt", () -> {
                     control.writeAttempts(job.jobId(), started.released(unstarted));
                     return null;
@@ -370,17 +421,151 @@ public class JobWorker {
     }
 
     /**
-     * Publishes the request's terminal event: recorded as pending first, so that a worker dying around the send
-     * leaves it for the next delivery to publish again (same event id), then marked concluded.
+     * Publishes the request's terminal event: claimed as the request's one answer (a racing delivery that lost
+     * publishes the winner's event instead, same id), recorded as pending (a worker dying around the send leaves it
+     * for the next delivery to publish again), then marked concluded. An event over the contract's size bound is
+     * replaced by a small {@code JobFailed output_too_large} before anything is recorded.
      */
     private void conclude(JobRequested job, Attempts base, JobEvent terminal) {
+        JobEvent answer = bounded(terminal);
+        boolean ours = withRetries("claim the answer", () -> control.claimAnswer(job.jobId(), job.attempt(), answer));
+        if (!ours) {
+            Optional<JobEvent> theirs = withRetries("read the answer claim",
+                    () -> control.answer(job.jobId(), job.attempt()));
+            if (theirs.isPresent() && !theirs.get().eventId().equals(answer.eventId())) {
+                LOG.warnf("Job %s: another delivery answered this request (attempt %d); its %s is published, not ours",
+                        job.jobId(), theirs.get().attempt(), theirs.get().type());
+                publish(job, base, theirs.get());
+                return;
+            }
+        }
+        publish(job, base, answer);
+    }
+
+    /** Too large to publish by the contract's bound: the small JobFailed that takes its place. */
+    private static JobEvent bounded(JobEvent terminal) {
+        int bytes = JobEventJson.size(terminal);
+        if (bytes <= OutputManifest.MAX_EVENT_BYTES) {
+            return terminal;
+        }
+        LOG.errorf("Job %s: its %s would take %d bytes, over the bound of %d; failing it as output_too_large",
+                terminal.jobId(), terminal.type(), bytes, OutputManifest.MAX_EVENT_BYTES);
+        return JobFailed.of(UUID.randomUUID(), terminal.jobId(), terminal.tenant(), terminal.attempt(), Instant.now(),
+                FailureCode.OUTPUT_TOO_LARGE, "The job's result takes " + bytes + " bytes, more than an event may ("
+                        + OutputManifest.MAX_EVENT_BYTES + "); it was not recorded");
+    }
+
+    /**
+     * Records {@code terminal} as pending, publishes it and marks the attempt concluded. When the broker refuses it
+     * for good (too large for its {@code max.request.size}, say), a small {@code JobFailed} takes its place, so the
+     * request is answered and acknowledged: nothing a job produces may hold its partition. A broker that cannot be
+     * reached is not that: it keeps the retries, then the hold.
+     */
+    private void publish(JobRequested job, Attempts base, JobEvent terminal) {
         Attempts concluding = base.concluding(terminal);
         withRetries("record the terminal event", () -> {
             control.writeAttempts(job.jobId(), concluding);
             return null;
         });
-        emitDurably(terminal);
+        try {
+            emitDurably(terminal);
+        } catch (LifecycleEmitter.Unpublishable e) {
+            FailureCode code = e.tooLarge() ? FailureCode.OUTPUT_TOO_LARGE : FailureCode.INTERNAL;
+            LOG.errorf(e, "Job %s: its %s cannot be published; failing it as %s", job.jobId(), terminal.type(),
+                    code.wireName());
+            JobFailed replacement = JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), terminal.attempt(),
+                    Instant.now(), code, e.tooLarge()
+                            ? "The job's result is larger than the event bus accepts; it was not recorded"
+                            : "The job's result could not be published; the error was logged");
+            withRetries("replace the answer", () -> {
+                control.replaceAnswer(job.jobId(), job.attempt(), replacement);
+                return null;
+            });
+            metrics.failed(job, code, List.of(), List.of(), Duration.ZERO);
+            publish(job, base, replacement);
+            return;
+        }
         markConcluded(job, concluding, terminal.attempt());
+    }
+
+    /**
+     * Claims the next attempt number for this delivery, or null when another delivery of the request is running it:
+     * the last attempt is unfinished and its claim is alive, or the number was just claimed by a live one. Numbers
+     * whose claims are dead (their worker died after claiming, before recording the attempt) are skipped.
+     */
+    private AttemptClaim claimNext(JobRequested job, Attempts before, Running self) {
+        if (before.unfinished() > 0 && before.attempts() > 0 && claimAlive(job, before.attempts(), self)) {
+            return null;
+        }
+        for (int n = before.next(job.attempt()); ; n++) {
+            AttemptClaim mine = new AttemptClaim(n, workerId, incarnation, self.delivery, Instant.now());
+            if (withRetries("claim attempt " + n, () -> control.claimAttempt(job.jobId(), mine))) {
+                return mine;
+            }
+            int number = n;
+            Optional<AttemptClaim> other = withRetries("read the claim of attempt " + n,
+                    () -> control.attemptClaim(job.jobId(), number));
+            if (other.isPresent() && other.get().delivery().equals(self.delivery)) {
+                return other.get(); // an earlier try of ours landed
+            }
+            if (other.isEmpty() || alive(other.get())) {
+                LOG.infof("Job %s: attempt %d is claimed by %s; this delivery waits for its answer", job.jobId(), n,
+                        other.map(AttemptClaim::worker).orElse("another delivery"));
+                return null;
+            }
+            LOG.infof("Job %s: attempt %d was claimed by %s, which is gone; taking the next number", job.jobId(), n,
+                    other.get().worker());
+        }
+    }
+
+    private boolean claimAlive(JobRequested job, int attempt, Running self) {
+        Optional<AttemptClaim> claim = withRetries("read the claim of attempt " + attempt,
+                () -> control.attemptClaim(job.jobId(), attempt));
+        return claim.isPresent() && !claim.get().delivery().equals(self.delivery) && alive(claim.get());
+    }
+
+    /**
+     * A claim of this process is alive while its delivery is; one of this worker id from another incarnation was left
+     * by a previous life (ids are unique among live members); any other while its heartbeat is younger than the lease
+     * (the workers' clocks are assumed to agree within a fraction of it).
+     */
+    private boolean alive(AttemptClaim claim) {
+        if (workerId.equals(claim.worker())) {
+            return incarnation.equals(claim.incarnation()) && liveDeliveries.contains(claim.delivery());
+        }
+        return claim.heartbeat() != null
+                && claim.heartbeat().plus(config.attemptLease()).isAfter(Instant.now());
+    }
+
+    /**
+     * Another delivery runs this request: wait for its answer rather than run the job a second time. ACK once the
+     * request is concluded; HOLD on shutdown; null when the other delivery is gone without an answer (decide again).
+     */
+    private Delivery awaitOtherDelivery(JobRequested job, Running self) throws InterruptedException {
+        long poll = Math.max(100, Math.min(1000, config.attemptLease().toMillis() / 6));
+        while (true) {
+            if (self.released || draining) {
+                return Delivery.HOLD;
+            }
+            self.sleep(poll);
+            Attempts now = withRetries("read attempts", () -> control.attempts(job.jobId()));
+            if (now.concluded(job.attempt())) {
+                LOG.infof("Job %s was concluded by attempt %d of another delivery", job.jobId(),
+                        now.concludedAttempt());
+                return Delivery.ACK;
+            }
+            if (now.attempts() > 0 && claimAlive(job, now.attempts(), self)) {
+                continue;
+            }
+            Optional<JobEvent> answer = withRetries("read the answer claim",
+                    () -> control.answer(job.jobId(), job.attempt()));
+            if (answer.isPresent()) {
+                LOG.infof("Job %s: the other delivery left its answer unpublished; publishing it", job.jobId());
+                publish(job, now, answer.get());
+                return Delivery.ACK;
+            }
+            return null;
+        }
     }
 
     AttemptResult runAttempt(JobRequested job, int attempt, Running self, CompletableFuture<?> recorded) {
@@ -602,6 +787,8 @@ public class JobWorker {
         for (int i = 1; i <= Math.max(3, config.maxAttempts()); i++) {
             try {
                 return call.get();
+            } catch (LifecycleEmitter.Unpublishable e) {
+                throw e; // sending it again cannot help
             } catch (RuntimeException e) {
                 last = e;
                 LOG.warnf("Could not %s (try %d): %s", what, i, e.toString());

@@ -60,6 +60,13 @@ public interface TranscoderConfig {
     @WithDefault("120s")
     Duration stallTimeout();
 
+    /**
+     * How long an attempt's claim counts as alive without a heartbeat (its owner refreshes it every third of this):
+     * another delivery of the same request waits for a live claim's answer instead of running the job twice.
+     */
+    @WithDefault("30s")
+    Duration attemptLease();
+
     /** How often a running job looks for a cancel request (at most 2 s). */
     @WithDefault("1s")
     Duration cancelPollInterval();

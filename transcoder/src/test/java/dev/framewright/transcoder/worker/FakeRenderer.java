@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Stands in for MediaPipeline (written on another branch) in the worker's tests; behaves like a pipeline in the ways
  * the worker cares about, chosen by the output's name: {@code ok*} renders a small file after a second of
  * progress, {@code slow*} advances through the media until interrupted, {@code stall*} stops advancing,
- * {@code flaky*} fails as if the store were down, {@code instant*} renders at once (pickup measurements). Like the
+ * {@code flaky*} fails as if the store were down, {@code instant*} renders at once (pickup measurements), {@code files<N>*} renders N stills, a sprite and a track at once. Like the
  * real pipeline it checks the interrupt flag on every "frame" and throws CancellationException. {@link #renderStarts}
  * records when rendering began for each job (its scratch directory is named after the job id).
  */
@@ -56,6 +56,10 @@ public class FakeRenderer implements Renderer {
                 rendered.add(write(workDir, n, o, inputInfo));
                 continue;
             }
+            if (n.startsWith("files")) {
+                rendered.add(files(workDir, n, o, inputInfo, Integer.parseInt(n.replaceAll("\\D", "")), listener));
+                continue;
+            }
             if (n.startsWith("flaky")) {
                 throw new StorageUnavailableException("simulated outage", null);
             }
@@ -81,6 +85,35 @@ public class FakeRenderer implements Renderer {
             rendered.add(write(workDir, n, o, inputInfo));
         }
         return new MediaPipeline.Outcome(rendered, List.of());
+    }
+
+    /** {@code count} tiny stills, a sprite and a WebVTT track, like a thumbnails output of a long input. */
+    private static RenderedOutput files(Path workDir, String n, OutputSpec o, MediaInfo inputInfo, int count,
+            MediaPipeline.Listener listener) {
+        try {
+            Path dir = Files.createDirectories(workDir.resolve(n));
+            List<RenderedOutput.File> files = new ArrayList<>();
+            files.add(new RenderedOutput.File("thumbnails.vtt", Files.writeString(dir.resolve("t.vtt"), "WEBVTT"),
+                    "text/vtt"));
+            files.add(new RenderedOutput.File("sprite.jpg", Files.writeString(dir.resolve("s.jpg"), "sprite"),
+                    "image/jpeg"));
+            for (int i = 1; i <= count; i++) {
+                if (i % 50 == 0) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancellationException("interrupted");
+                    }
+                    // media time "advances" with the clock, across outputs too
+                    listener.onProgress("transcoding", System.nanoTime() / 1e9 % 1e6, 25,
+                            Map.of(n, 100.0 * i / count));
+                }
+                String name = String.format("frames/thumbnail-%06d.jpg", i);
+                files.add(new RenderedOutput.File(name, Files.writeString(dir.resolve(i + ".jpg"), "still " + i),
+                        "image/jpeg"));
+            }
+            return new RenderedOutput(n, o.type(), files, inputInfo);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static RenderedOutput write(Path workDir, String n, OutputSpec o, MediaInfo inputInfo) {

@@ -168,6 +168,12 @@ class ObservabilityTest {
         try {
             JobRequested job = submit(List.of(VideoOutput.of("flaky", 640, null)), null);
             awaitDeadLetter(job);
+            // The dead letter goes out before the terminal event, which is logged once it is published.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (records.stream().noneMatch(r -> r.getFormattedMessage().contains(job.jobId() + " attempt 2 failed"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             List<org.jboss.logmanager.ExtLogRecord> aboutJob = records.stream()
                     .filter(r -> r.getFormattedMessage().contains(job.jobId().toString())).toList();
             assertThat(aboutJob).hasSizeGreaterThanOrEqualTo(2); // the retried attempt and the failed one
