@@ -36,7 +36,8 @@ public final class SecretBox {
         try {
             key = Base64.getDecoder().decode(base64Key == null ? "" : base64Key.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("framewright.webhooks.secret-key is not base64", e);
+            throw new IllegalArgumentException("framewright.webhooks.secret-key must be base64 of 32 random bytes "
+                    + "(openssl rand -base64 32); it is not base64", e);
         }
         if (key.length != 32) {
             throw new IllegalArgumentException("framewright.webhooks.secret-key must be base64 of 32 random bytes "
