@@ -98,7 +98,8 @@ public class WebhookDispatcher {
     private final boolean enabled;
     private final HttpClient http;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Map<String, AtomicInteger> inFlightByTenant = new ConcurrentHashMap<>();
+    /** Requests in flight per tenant on this instance; a tenant leaves the map when it has none. */
+    private final Map<String, Integer> inFlightByTenant = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     public WebhookDispatcher(Pool pool, Vertx vertx, SigningSecrets secrets, DestinationCheck destinations,
@@ -159,10 +160,8 @@ public class WebhookDispatcher {
         List<String> busyTenants = new ArrayList<>();
         List<Integer> busyCounts = new ArrayList<>();
         inFlightByTenant.forEach((tenant, n) -> {
-            if (n.get() > 0) {
-                busyTenants.add(tenant);
-                busyCounts.add(n.get());
-            }
+            busyTenants.add(tenant);
+            busyCounts.add(n);
         });
         // A claimed row comes back to the poll after the lease if this instance dies mid-request.
         long leaseSeconds = timeout.toSeconds() + 60;
@@ -203,8 +202,7 @@ public class WebhookDispatcher {
 
     private void deliver(Due due) {
         inFlight.incrementAndGet();
-        AtomicInteger tenantSlots = inFlightByTenant.computeIfAbsent(due.tenant(), t -> new AtomicInteger());
-        tenantSlots.incrementAndGet();
+        inFlightByTenant.merge(due.tenant(), 1, Integer::sum);
         long started = System.nanoTime();
         Uni.createFrom().item(() -> destinations.check(due.url()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -213,7 +211,7 @@ public class WebhookDispatcher {
                 .chain(outcome -> record(due, outcome, (int) ((System.nanoTime() - started) / 1_000_000)))
                 .eventually(() -> {
                     inFlight.decrementAndGet();
-                    tenantSlots.decrementAndGet();
+                    inFlightByTenant.computeIfPresent(due.tenant(), (tenant, n) -> n <= 1 ? null : n - 1);
                 })
                 .subscribe().with(ignored -> { },
                         e -> LOG.errorf(e, "Could not record webhook delivery %d", due.id()));
