@@ -310,7 +310,7 @@ public class JobWorker {
             attemptsThisDelivery++;
             // JobStarted goes out while the attempt is written; both must be done before the media is opened
             // (JobRunner waits for them after the download) and before anything else writes the attempts. Crash
-            // windows (notes/pickup-fast.md):
+            // windows (RELIABILITY.md, "Delivery"):
             // - written, JobStarted not out: as before, the number is used and counts as unfinished;
             // - JobStarted out, not written: no media was opened, so nothing the job did is left uncounted; the
             //   redelivery takes the same number again and publishes JobStarted with the same id (derived from job
