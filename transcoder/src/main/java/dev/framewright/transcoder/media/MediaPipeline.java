@@ -375,7 +375,7 @@ public final class MediaPipeline {
         return out;
     }
 
-    private static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info) {
+    static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info) {
         boolean still = FFmpegSupport.isStillImage(g);
         boolean video = g.hasVideo() && !FFmpegSupport.isAttachedPicture(g) && g.getImageWidth() > 0
                 && g.getImageHeight() > 0;
