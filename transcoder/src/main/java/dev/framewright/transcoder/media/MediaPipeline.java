@@ -408,7 +408,7 @@ public final class MediaPipeline {
      * pixels), since the decoder's filter chain delivers that; otherwise the stored size and its sample aspect ratio,
      * which the scalers honour.
      */
-    private static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info, PictureGeometry geometry) {
+    static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info, PictureGeometry geometry) {
         boolean still = FFmpegSupport.isStillImage(g);
         boolean video = g.hasVideo() && !FFmpegSupport.isAttachedPicture(g) && g.getImageWidth() > 0
                 && g.getImageHeight() > 0;
