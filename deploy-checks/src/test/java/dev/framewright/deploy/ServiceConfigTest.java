@@ -31,11 +31,12 @@ class ServiceConfigTest {
         assertThat(t.envNames).contains(
                 "FRAMEWRIGHT_TRANSCODER_QUEUES", "FRAMEWRIGHT_TRANSCODER_INSTANCE_ID", "FRAMEWRIGHT_TRANSCODER_PARALLELISM",
                 "FRAMEWRIGHT_TRANSCODER_LIMITS_MAX_VIDEO_PIXELS", "FRAMEWRIGHT_TRANSCODER_ADMISSION_DISK_FACTOR",
-                "FRAMEWRIGHT_TRANSCODER_VIDEO_CRF", "MP_MESSAGING_INCOMING_JOB_REQUESTS_GROUP_ID",
+                "FRAMEWRIGHT_TRANSCODER_ADMISSION_MAX_WAIT", "MP_MESSAGING_INCOMING_JOB_REQUESTS_GROUP_ID",
                 // read with System.getenv-style lookups by the redrive tool in the same image
                 "FRAMEWRIGHT_S3_ENDPOINT", "KAFKA_BOOTSTRAP_SERVERS");
         assertThat(t.envNames).doesNotContain("FRAMEWRIGHT_QUEUES", "QUARKUS_DATASOURCE_REACTIVE_URL",
-                "FRAMEWRIGHT_TRANSCODER_LIMITS", "FRAMEWRIGHT_TRANSCODER_QUEUE");
+                "FRAMEWRIGHT_TRANSCODER_LIMITS", "FRAMEWRIGHT_TRANSCODER_QUEUE",
+                "FRAMEWRIGHT_TRANSCODER_VIDEO_CRF"); // encoding defaults are the contract's, not a setting
     }
 
     @Test

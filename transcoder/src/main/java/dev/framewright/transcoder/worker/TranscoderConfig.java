@@ -133,21 +133,4 @@ public interface TranscoderConfig {
         @WithDefault("60s")
         Duration maxWait();
     }
-
-    /** Video encoding defaults. */
-    Video video();
-
-    interface Video {
-        /** x264 constant rate factor: lower is better quality and bigger files. */
-        @WithDefault("23")
-        int crf();
-
-        /** x264 preset; the ffmpeg CLI's default is {@code medium}, {@code veryfast} trades a little size for speed. */
-        @WithDefault("veryfast")
-        String preset();
-
-        /** AAC bitrate in bits per second. */
-        @WithDefault("128000")
-        int audioBitrate();
-    }
 }
