@@ -56,7 +56,7 @@ public final class ImageRenderer {
                 throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, inputName + " has no decodable frame");
             }
             double sar;
-            if (frames.geometry.needsFilter()) {
+            if (frames.filtered()) {
                 frame = frames.upright(frame); // turned, deinterlaced, square pixels: the box is in shown pixels
                 sar = 1.0;
             } else {

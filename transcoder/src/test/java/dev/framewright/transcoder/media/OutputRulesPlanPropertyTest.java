@@ -40,7 +40,8 @@ class OutputRulesPlanPropertyTest {
         Path clip = TestMedia.clip320WithAudio();
         FFmpegFrameGrabber grabber = FFmpegSupport.open(clip, null);
         try {
-            source = MediaPipeline.source(grabber, MediaProbe.probe(clip), PictureGeometry.of(grabber));
+            source = MediaPipeline.source(grabber, MediaProbe.probe(clip), PictureGeometry.of(grabber),
+                    PictureColour.of(grabber));
         } finally {
             FFmpegSupport.closeQuietly(grabber);
         }
