@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -76,7 +75,6 @@ public class JobEventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking // the 404 check reads the job first; the stream itself waits for notifications without holding a thread
     @Operation(summary = "Stream the job's events (Server-Sent Events), resumable with Last-Event-ID")
-    @APIResponse(responseCode = "429", description = "too_many_streams: the tenant holds its cap of open streams")
     public Multi<OutboundSseEvent> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
             @RestQuery("last_event_id") String lastEventIdQuery, @Context Sse sse) {
         UUID jobId = JobResource.parseId(id);
