@@ -42,6 +42,13 @@ public interface LimitsConfig {
     @WithDefault("720h")
     Duration maxRetention();
 
+    /**
+     * Server-Sent Event streams ({@code GET /v1/jobs/{id}/events}) a tenant may hold open at once, per job-api
+     * instance; one more answers 429 {@code too_many_streams}.
+     */
+    @WithDefault("100")
+    int maxEventStreams();
+
     /** The consumer group whose lag is the queue depth. */
     @WithDefault("transcoder")
     String transcoderGroup();

@@ -27,6 +27,12 @@ public class RetryLaterException extends ApiException {
                 "This tenant already has " + max + " queued or running jobs; submit again when some have finished", 30);
     }
 
+    public static RetryLaterException tooManyStreams(int max) {
+        return new RetryLaterException(429, "too_many_streams", "Too many event streams",
+                "This tenant already holds " + max + " open event streams; close one, or retry after the Retry-After"
+                        + " seconds", 10);
+    }
+
     public static RetryLaterException overloaded() {
         return new RetryLaterException(503, "overloaded", "Overloaded",
                 "The job queue is deeper than this deployment accepts; nothing was accepted, retry later", 30);

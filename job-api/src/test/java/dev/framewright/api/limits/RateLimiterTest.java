@@ -39,6 +39,7 @@ class RateLimiterTest {
             public Duration activeJobsRefresh() { return Duration.ofMillis(100); }
             public long maxQueueDepth() { return 10_000; }
             public Duration queueDepthRefresh() { return Duration.ofSeconds(2); }
+            public int maxEventStreams() { return 100; }
             public String transcoderGroup() { return "transcoder"; }
             public Duration maxRetention() { return Duration.ofDays(30); }
         };

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import dev.framewright.events.EventType;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEventJson;
+import dev.framewright.events.JobEventsChannel;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobProgress;
 import dev.framewright.events.MediaInfo;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,6 +107,9 @@ public class ReadModelStore {
                                             give_up_at, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)
             ON CONFLICT (event_id, url) DO NOTHING""";
+
+    /** One round trip for every payload of the batch (a payload holds about 200 job ids). */
+    private static final String NOTIFY = "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p";
 
     private final Pool pool;
     private final Duration giveUpAfter;
@@ -293,6 +298,10 @@ public class ReadModelStore {
             return deliveries.isEmpty() ? Uni.createFrom().voidItem()
                     : conn.preparedQuery(OUTBOX).executeBatch(deliveries).replaceWithVoid();
         });
+        // Delivered at commit, so job-api's event streams wake once the rows are readable (and never on a rollback).
+        String[] notifications = JobEventsChannel.payloads(Arrays.asList(jobIds)).toArray(String[]::new);
+        written = written.chain(() -> conn.preparedQuery(NOTIFY)
+                .execute(Tuple.of(JobEventsChannel.NAME, notifications)));
         return written.replaceWith(n);
     }
 
