@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Loudness normalisation of an output's audio (EBU R128 / ITU-R BS.1770): the input's integrated loudness is measured
@@ -21,6 +22,8 @@ public record Loudness(Preset preset, Double targetLufs, Double truePeakDb) {
     public static final double MAX_TARGET_LUFS = -5;
     public static final double MIN_TRUE_PEAK_DB = -9;
     public static final double MAX_TRUE_PEAK_DB = 0;
+    /** {@code audioTrack} of video, hls and audio outputs: a 0-based index or an ISO 639-1/-2 language code. */
+    public static final Pattern AUDIO_TRACK = Pattern.compile("[0-9]{1,3}|[A-Za-z]{2,3}");
 
     /** Common delivery targets. */
     public enum Preset {

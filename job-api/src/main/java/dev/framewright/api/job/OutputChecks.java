@@ -5,6 +5,7 @@ import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
+import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
@@ -60,8 +61,10 @@ final class OutputChecks {
             if (v.overlay() != null) {
                 overlay(at + ".overlay", v.overlay());
             }
+            audio(at, v.audioTrack(), v.loudness());
         } else if (output instanceof HlsOutput h) {
             positive(at + ".segment_seconds", h.segmentSeconds(), 60);
+            audio(at, h.audioTrack(), h.loudness());
             if (h.renditions() != null) {
                 if (h.renditions().isEmpty() || h.renditions().size() > 8) {
                     error(at + ".renditions", "must list 1 to 8 renditions, or be left out for the default ladder");
@@ -94,11 +97,25 @@ final class OutputChecks {
             range(at + ".at_seconds", im.atSeconds(), 0, 1e7);
         } else if (output instanceof AudioOutput a) {
             range(at + ".bitrate_kbps", a.bitrateKbps(), 8, 512);
+            audio(at, a.audioTrack(), a.loudness());
         } else if (output instanceof PreviewOutput p) {
             range(at + ".start", p.start(), 0, 1e7);
             positive(at + ".duration", p.duration(), 60);
             range(at + ".width", p.width(), 2, 1920);
             positive(at + ".fps", p.fps(), 60);
+        }
+    }
+
+    /** audio_track and loudness, on video, hls and audio outputs; the limits are the contract's. */
+    private void audio(String at, String audioTrack, Loudness loudness) {
+        if (audioTrack != null && !Loudness.AUDIO_TRACK.matcher(audioTrack).matches()) {
+            error(at + ".audio_track", "must be a 0-based audio track index or an ISO 639 language code");
+        }
+        if (loudness != null) {
+            range(at + ".loudness.target_lufs", loudness.targetLufs(), Loudness.MIN_TARGET_LUFS,
+                    Loudness.MAX_TARGET_LUFS);
+            range(at + ".loudness.true_peak_db", loudness.truePeakDb(), Loudness.MIN_TRUE_PEAK_DB,
+                    Loudness.MAX_TRUE_PEAK_DB);
         }
     }
 
