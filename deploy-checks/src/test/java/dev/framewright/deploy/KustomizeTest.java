@@ -80,7 +80,7 @@ class KustomizeTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             renamed env var            | base/transcoder.yaml             | FRAMEWRIGHT_TRANSCODER_WORK_DIR         | FRAMEWRIGHT_TRANSCODER_WORKDIR         | env FRAMEWRIGHT_TRANSCODER_WORKDIR is not read by transcoder
-            env var of another service | base/status-projector.yaml       | name: FRAMEWRIGHT_WEBHOOK_SECRET        | name: FRAMEWRIGHT_S3_BUCKET            | env FRAMEWRIGHT_S3_BUCKET is not read by status-projector
+            env var of another service | base/status-projector.yaml       | name: FRAMEWRIGHT_WEBHOOK_SECRET_KEY    | name: FRAMEWRIGHT_S3_BUCKET            | env FRAMEWRIGHT_S3_BUCKET is not read by status-projector
             missing ConfigMap key      | base/config.yaml                 | s3.bucket:                              | s3.bucket-name:                        | missing ConfigMap key framewright/s3.bucket
             wrong container port       | base/job-api.yaml                | containerPort: 8080                     | containerPort: 8000                    | needs a port named http = quarkus.http.port 8080
             wrong probe path           | base/status-projector.yaml       | path: /q/health/ready                   | path: /health/ready                    | readinessProbe path /health/ready

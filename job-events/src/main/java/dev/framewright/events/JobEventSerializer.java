@@ -34,17 +34,20 @@ public class JobEventSerializer implements Serializer<JobEvent> {
             return null;
         }
         put(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_1_0);
-        put(headers, CloudEventHeaders.ID, event.eventId().toString());
+        // A record missing its id, job or time (a dead letter of a broken request) still goes out, without that header.
+        put(headers, CloudEventHeaders.ID, event.eventId());
         put(headers, CloudEventHeaders.SOURCE, source);
         put(headers, CloudEventHeaders.TYPE, event.type());
-        put(headers, CloudEventHeaders.SUBJECT, event.jobId().toString());
-        put(headers, CloudEventHeaders.TIME, event.time().toString());
+        put(headers, CloudEventHeaders.SUBJECT, event.jobId());
+        put(headers, CloudEventHeaders.TIME, event.time());
         put(headers, CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
         return JobEventJson.write(event);
     }
 
-    private static void put(Headers headers, String name, String value) {
+    private static void put(Headers headers, String name, Object value) {
         headers.remove(name);
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        if (value != null) {
+            headers.add(name, value.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

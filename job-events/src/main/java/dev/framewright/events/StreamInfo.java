@@ -16,15 +16,32 @@ package dev.framewright.events;
  * @param sampleAspectRatio pixel shape, e.g. {@code 16:15}; null for square pixels
  * @param fieldOrder      {@code progressive}, {@code tt}, {@code bb}, {@code tb} or {@code bt} (interlaced, top or
  *                        bottom field first, coded and shown); null when the stream does not say
+ * @param colorPrimaries  FFmpeg name of the colour primaries the stream declares, e.g. {@code bt709}, {@code bt2020}
+ *                        (video); null when unspecified
+ * @param colorTransfer   FFmpeg name of the transfer characteristic, e.g. {@code bt709}, {@code smpte2084} (PQ),
+ *                        {@code arib-std-b67} (HLG); null when unspecified
+ * @param colorSpace      FFmpeg name of the YUV matrix, e.g. {@code bt709}, {@code smpte170m}, {@code bt2020nc}; null
+ *                        when unspecified
+ * @param colorRange      {@code tv} (limited) or {@code pc} (full); null when unspecified
  */
 public record StreamInfo(int index, String kind, String codec, Integer width, Integer height, Double frameRate,
         Integer sampleRate, Integer channels, Long bitRate, Double durationSeconds, String language,
-        Integer displayWidth, Integer displayHeight, Integer rotation, String sampleAspectRatio, String fieldOrder) {
+        Integer displayWidth, Integer displayHeight, Integer rotation, String sampleAspectRatio, String fieldOrder,
+        String colorPrimaries, String colorTransfer, String colorSpace, String colorRange) {
+
+    /** Without the colour description (not measured). */
+    public StreamInfo(int index, String kind, String codec, Integer width, Integer height, Double frameRate,
+            Integer sampleRate, Integer channels, Long bitRate, Double durationSeconds, String language,
+            Integer displayWidth, Integer displayHeight, Integer rotation, String sampleAspectRatio,
+            String fieldOrder) {
+        this(index, kind, codec, width, height, frameRate, sampleRate, channels, bitRate, durationSeconds, language,
+                displayWidth, displayHeight, rotation, sampleAspectRatio, fieldOrder, null, null, null, null);
+    }
 
     /** Without the picture geometry (audio and other streams, or not measured). */
     public StreamInfo(int index, String kind, String codec, Integer width, Integer height, Double frameRate,
             Integer sampleRate, Integer channels, Long bitRate, Double durationSeconds, String language) {
         this(index, kind, codec, width, height, frameRate, sampleRate, channels, bitRate, durationSeconds, language,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 }

@@ -19,7 +19,7 @@ public final class Framewright implements AutoCloseable {
     /** The development API key of tenant {@code default}, documented in README; never valid outside the local stack. */
     public static final String DEV_API_KEY = "fw_dev_local_development_key_0000000001";
 
-    /** The webhook signing secret of the local stack. */
+    /** The fallback webhook signing secret of the local stack, for tenants that have not created their own. */
     public static final String DEV_WEBHOOK_SECRET = "whsec_dev";
 
     /** Quarkus JVM start on a 2-core machine, with Kafka consumers joining, takes tens of seconds. */
@@ -129,7 +129,10 @@ public final class Framewright implements AutoCloseable {
         env.put("FRAMEWRIGHT_QUEUES", queues);
         env.put("FRAMEWRIGHT_TRANSCODER_QUEUES", queues);
         env.put("FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS", "default:" + DEV_API_KEY);
+        // Signs for tenants without a secret of their own; with the published development key (the default), which
+        // the services accept only with this flag.
         env.put("FRAMEWRIGHT_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET);
+        env.put("FRAMEWRIGHT_WEBHOOKS_ALLOW_DEV_SECRETS", "true");
         // Webhook receivers on this machine are the point of a development stack; production refuses them.
         env.put("FRAMEWRIGHT_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true");
         // One developer (or one test suite) on a laptop: room to poll and to burst, unlike a shared deployment.

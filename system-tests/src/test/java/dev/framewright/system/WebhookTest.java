@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,9 @@ class WebhookTest extends SystemTest {
 
     @Test
     void shouldDeliverASignedNotificationAfterTheReceiverRecovers() throws Exception {
+        // The tenant's own signing secret, shown once; the previous one (if an earlier run made one) ends at once.
+        String secret = given().queryParam("expire_previous", "true").post("/v1/webhook-secrets")
+                .then().statusCode(201).extract().path("secret");
         Path clip = Media.clip(media, 320, 240, 1);
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         String id = Jobs.submit(clip, "video/mp4", """
@@ -67,7 +71,7 @@ class WebhookTest extends SystemTest {
         assertThat(received.get(0).body()).as("every attempt sends the same body").isEqualTo(delivered.body());
         assertThat(Duration.between(received.get(0).at(), received.get(1).at())).as("backoff between attempts")
                 .isPositive();
-        verifySignature(delivered);
+        verifySignature(delivered, secret);
         JsonPath body = JsonPath.from(delivered.body());
         assertThat(body.getString("type")).isEqualTo("framewright.job.completed.v1");
         assertThat(body.getString("job.id")).isEqualTo(id);
@@ -84,18 +88,25 @@ class WebhookTest extends SystemTest {
         given().post("/v1/jobs/{id}/webhook/redeliver", id).then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 4);
         assertThat(received.get(3).body()).isEqualTo(delivered.body());
-        verifySignature(received.get(3));
+        verifySignature(received.get(3), secret);
     }
 
-    /** What a receiver does: recompute HMAC-SHA256 over "{t}.{body}" and check the timestamp is recent. */
-    private static void verifySignature(Received r) throws Exception {
-        assertThat(r.signature()).matches("t=\\d+,v1=[0-9a-f]{64}");
+    /**
+     * What a receiver does: recompute HMAC-SHA256 over "{t}.{body}" with its tenant's secret, accept if any v1
+     * matches, and check the timestamp is recent. Never the deployment's fallback secret.
+     */
+    private static void verifySignature(Received r, String secret) throws Exception {
+        assertThat(r.signature()).matches("t=\\d+(,v1=[0-9a-f]{64})+");
         String t = r.signature().substring(2, r.signature().indexOf(','));
-        String v1 = r.signature().substring(r.signature().indexOf("v1=") + 3);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(Framewright.DEV_WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + r.body()).getBytes(StandardCharsets.UTF_8)));
-        assertThat(v1).isEqualTo(expected);
+        List<String> v1 = Arrays.stream(r.signature().split(",")).filter(p -> p.startsWith("v1="))
+                .map(p -> p.substring(3)).toList();
+        assertThat(v1).contains(hmac(secret, t, r.body())).doesNotContain(hmac(Framewright.DEV_WEBHOOK_SECRET, t, r.body()));
         assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t))).isLessThan(300);
+    }
+
+    private static String hmac(String secret, String t, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
     }
 }

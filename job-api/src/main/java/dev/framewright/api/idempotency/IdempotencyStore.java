@@ -1,6 +1,8 @@
 package dev.framewright.api.idempotency;
 
 import dev.framewright.api.problem.ApiException;
+import dev.framewright.api.problem.Problem;
+import dev.framewright.events.rules.ClientText;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -8,8 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * {@code Idempotency-Key}: the first request with a key reserves it (the table's primary key decides between
@@ -26,7 +28,6 @@ public class IdempotencyStore {
     static final Duration KEPT = Duration.ofHours(24);
     /** How long a duplicate waits for the first request with its key to finish. */
     static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(15);
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final AgroalDataSource db;
 
@@ -48,10 +49,13 @@ public class IdempotencyStore {
     public record Replay(UUID jobId, int status, String body) implements Reservation {
     }
 
+    /** The contract's rule ({@link ClientText#idempotencyKeyProblem}); 400 naming the header otherwise. */
     public static void checkKey(String key) {
-        if (!KEY.matcher(key).matches()) {
-            throw new ApiException(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                    "An Idempotency-Key is 1 to 255 visible ASCII characters, e.g. a UUID");
+        String problem = ClientText.idempotencyKeyProblem(key);
+        if (problem != null) {
+            throw new ApiException(Problem.of(400, "invalid_idempotency_key", "Invalid Idempotency-Key",
+                    "An Idempotency-Key is 1 to 255 visible ASCII characters, e.g. a UUID")
+                    .withErrors(List.of(new Problem.FieldError("Idempotency-Key", problem))));
         }
     }
 

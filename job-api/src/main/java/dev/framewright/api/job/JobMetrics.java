@@ -15,7 +15,7 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Submission metrics (notes/observability.md). Labels are bounded: the queue is one of {@code framewright.queues};
+ * Submission metrics (OPERATIONS.md, "Metrics, traces and logs"). Labels are bounded: the queue is one of {@code framewright.queues};
  * the tenant is named only when listed in {@code framewright.metrics.tenants} (any number of tenants may exist, and
  * a label per tenant would grow the series without bound), every other tenant counts as {@code other}.
  */

@@ -3,6 +3,7 @@ package dev.framewright.api.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.api.problem.ApiException;
+import dev.framewright.events.rules.ClientText;
 import dev.framewright.api.problem.Problem;
 import dev.framewright.api.tenant.Caller;
 import jakarta.ws.rs.Consumes;
@@ -77,7 +78,8 @@ public class JobResource {
             UriInfo uri) {
         checkKey(idempotencyKey);
         JobSpec parsed = specParser.parse(spec, false);
-        return accepted(submissions.submit(caller.tenant(), parsed, part(file), part(overlay), idempotencyKey), uri);
+        return accepted(submissions.submit(caller.tenant(), parsed, part("file", file), part("overlay", overlay),
+                idempotencyKey), uri);
     }
 
     @POST
@@ -117,6 +119,13 @@ public class JobResource {
                 throw invalidQuery("label", "must be key:value, e.g. label=customer:acme");
             }
             labelFilter.put(label.substring(0, colon), label.substring(colon + 1));
+        }
+        // Filters reach the database: the rules of the labels a job may have.
+        ClientText.labels(labelFilter).stream().findFirst().ifPresent(v -> {
+            throw invalidQuery("label", v.field() + " " + v.message());
+        });
+        if (queue != null && ClientText.problem(queue, 64) != null) {
+            throw invalidQuery("queue", ClientText.problem(queue, 64));
         }
         JobQuery query = new JobQuery(status, queue, labelFilter, instant("created_after", createdAfter),
                 instant("created_before", createdBefore), cursor == null || cursor.isEmpty() ? null : ListCursor.decode(cursor));
@@ -196,12 +205,22 @@ public class JobResource {
         }
     }
 
-    private static JobSubmissionService.Part part(FileUpload upload) {
+    /**
+     * A multipart file as the rest of the service may trust it: its content type a media type (else 400 naming
+     * {@code <part>.content_type}), its file name cleaned by {@link ClientText#fileName} (the job document shows the
+     * cleaned name).
+     */
+    private static JobSubmissionService.Part part(String name, FileUpload upload) {
         if (upload == null) {
             return null;
         }
         String contentType = upload.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : upload.contentType();
-        return new JobSubmissionService.Part(upload.uploadedFile(), upload.fileName(), contentType);
+        String problem = ClientText.contentTypeProblem(contentType);
+        if (problem != null) {
+            throw ApiException.invalidField(name + ".content_type", problem);
+        }
+        return new JobSubmissionService.Part(upload.uploadedFile(), ClientText.fileName(upload.fileName()),
+                contentType);
     }
 
     private static Instant instant(String name, String value) {

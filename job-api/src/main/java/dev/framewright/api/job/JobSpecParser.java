@@ -17,21 +17,30 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.problem.Problem.FieldError;
 import dev.framewright.api.problem.Violations;
+import dev.framewright.api.limits.LimitsConfig;
 import dev.framewright.events.OutputType;
+import dev.framewright.events.rules.ClientText;
+import dev.framewright.events.rules.JobLimits;
+import dev.framewright.events.rules.OutputRules;
+import dev.framewright.events.rules.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.Validator;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads a job spec strictly: unknown fields, wrong types and values outside the limits are a 400 naming the field,
- * never silently ignored or coerced. The outputs are read straight into the contract's records (snake_case).
+ * never silently ignored or coerced. The outputs are read straight into the contract's records (snake_case) and
+ * checked with the contract's rulebook ({@link OutputRules}), which the transcoder applies again; labels and the
+ * webhook URL with {@link ClientText}. A tenant's {@code max_duration_seconds} and {@code retention_hours} may only
+ * lower the operator's maximums ({@value JobLimits#MAX_JOB_DURATION}, {@code framewright.limits.max-retention}).
  */
 @ApplicationScoped
 public class JobSpecParser {
@@ -39,8 +48,19 @@ public class JobSpecParser {
     private final ObjectMapper mapper;
     private final ObjectMapper canonical;
     private final Validator validator;
+    private final long maxDurationSeconds;
+    private final long maxRetentionHours;
 
-    public JobSpecParser(ObjectMapper mapper, Validator validator) {
+    public JobSpecParser(ObjectMapper mapper, Validator validator, LimitsConfig limits,
+            @ConfigProperty(name = JobLimits.MAX_JOB_DURATION, defaultValue = JobLimits.DEFAULT_MAX_JOB_DURATION)
+            Duration maxJobDuration,
+            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
+        this.maxDurationSeconds = maxJobDuration.toSeconds();
+        this.maxRetentionHours = limits.maxRetention().toHours();
+        if (defaultRetentionHours > maxRetentionHours) {
+            throw new IllegalStateException("framewright.retention.default-hours (" + defaultRetentionHours
+                    + ") is above framewright.limits.max-retention (" + limits.maxRetention() + ")");
+        }
         this.mapper = mapper.copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -95,18 +115,22 @@ public class JobSpecParser {
             throw ApiException.invalidField("spec", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>(Violations.fieldErrors(validator.validate(spec)));
-        if (spec.outputs() != null) {
-            new OutputChecks(errors).check(spec.outputs());
+        List<Violation> violations = new ArrayList<>(OutputRules.check(spec.outputs()));
+        violations.addAll(ClientText.labels(spec.labels()));
+        violations.forEach(v -> errors.add(new FieldError(v.field(), v.message())));
+        if (spec.webhook() != null && spec.webhook().url() != null) {
+            String problem = ClientText.webhookUrlProblem(spec.webhook().url());
+            if (problem != null) {
+                errors.add(new FieldError("webhook.url", problem));
+            }
         }
-        if (spec.labels() != null) {
-            spec.labels().forEach((key, value) -> {
-                if (value != null && !wellFormed(value)) {
-                    errors.add(new FieldError("labels[\"" + key + "\"]", "must be valid UTF-8 text"));
-                }
-            });
+        if (spec.maxDurationSeconds() != null && spec.maxDurationSeconds() > maxDurationSeconds) {
+            errors.add(new FieldError("max_duration_seconds", "must be at most " + maxDurationSeconds
+                    + ", this deployment's maximum; a job may only lower it"));
         }
-        if (spec.webhook() != null && spec.webhook().url() != null && !httpUrl(spec.webhook().url())) {
-            errors.add(new FieldError("webhook.url", "must be an absolute http or https URL"));
+        if (spec.retentionHours() != null && spec.retentionHours() > maxRetentionHours) {
+            errors.add(new FieldError("retention_hours", "must be at most " + maxRetentionHours
+                    + ", this deployment's maximum"));
         }
         if (withUpload && (spec.uploadId() == null || spec.uploadId().isBlank())) {
             errors.add(new FieldError("upload_id", "is required: the id POST /v1/uploads returned"));
@@ -127,21 +151,6 @@ public class JobSpecParser {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean httpUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            return uri.isAbsolute() && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null && !uri.getHost().isBlank();
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
-    }
-
-    /** False for text with unpaired surrogates (JSON escapes can make them), which is not encodable as UTF-8. */
-    private static boolean wellFormed(String value) {
-        return StandardCharsets.UTF_8.newEncoder().canEncode(value);
     }
 
     private static String outputTypes() {

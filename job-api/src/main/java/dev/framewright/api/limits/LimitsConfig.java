@@ -35,6 +35,13 @@ public interface LimitsConfig {
     @WithDefault("2s")
     Duration queueDepthRefresh();
 
+    /**
+     * The longest retention a job may ask for ({@code retention_hours}); more is a 400. The default retention
+     * ({@code framewright.retention.default-hours}) must not be above it.
+     */
+    @WithDefault("720h")
+    Duration maxRetention();
+
     /** The consumer group whose lag is the queue depth. */
     @WithDefault("transcoder")
     String transcoderGroup();

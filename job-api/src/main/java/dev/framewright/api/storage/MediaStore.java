@@ -1,5 +1,6 @@
 package dev.framewright.api.storage;
 
+import dev.framewright.events.rules.ObjectKeys;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -53,14 +54,14 @@ public class MediaStore {
         presigner.close();
     }
 
-    /** A new input key of a tenant: {@code uploads/{tenant}/{uuid}}. */
+    /** A new input key of a tenant: the contract's {@link ObjectKeys#newUpload}, which the transcoder checks. */
     public static String newInputKey(String tenant) {
-        return "uploads/" + tenant + "/" + UUID.randomUUID();
+        return ObjectKeys.newUpload(tenant);
     }
 
     /** Whether a key is one of this tenant's inputs; keys from clients are never trusted beyond this. */
     public static boolean isInputOf(String key, String tenant) {
-        return key != null && key.startsWith("uploads/" + tenant + "/") && key.indexOf('/', 9 + tenant.length()) < 0;
+        return ObjectKeys.isUploadOf(tenant, key);
     }
 
     public static String jobPrefix(UUID jobId) {

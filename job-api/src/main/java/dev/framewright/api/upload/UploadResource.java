@@ -3,11 +3,11 @@ package dev.framewright.api.upload;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.tenant.Caller;
+import dev.framewright.events.rules.ClientText;
+import dev.framewright.events.rules.ObjectKeys;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,12 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class UploadResource {
 
     /**
+     * @param filename    for people only; cleaned by {@link ClientText#fileName} (the job shows the cleaned name)
      * @param contentType the Content-Type the PUT must send; default application/octet-stream
      * @param size        bytes the client will upload
      */
-    public record UploadRequest(@Size(max = 255, message = "at most 255 characters") String filename,
-            @Size(max = 255) @Pattern(regexp = "[\\w.+-]+/[\\w.+-]+", message = "must be a media type like video/mp4")
-            String contentType,
+    public record UploadRequest(String filename, String contentType,
             @NotNull(message = "is required") @Positive(message = "must be greater than 0") Long size) {
     }
 
@@ -67,13 +66,17 @@ public class UploadResource {
             throw new ApiException(413, "upload_too_large", "Upload too large",
                     "Uploads are at most " + maxBytes + " bytes");
         }
+        String contentTypeProblem = ClientText.contentTypeProblem(request.contentType());
+        if (contentTypeProblem != null) {
+            throw ApiException.invalidField("content_type", contentTypeProblem);
+        }
         String tenant = caller.tenant();
         UUID id = UUID.randomUUID();
-        String key = "uploads/" + tenant + "/" + id;
+        String key = ObjectKeys.upload(tenant, id);
         String contentType = request.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM : request.contentType();
         MediaStore.PresignedPut put = store.presignPut(key, contentType, request.size(), ttl);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        uploads.insert(new UploadStore.Upload(id, tenant, key, request.filename(), contentType, request.size(), now,
+        uploads.insert(new UploadStore.Upload(id, tenant, key, ClientText.fileName(request.filename()), contentType, request.size(), now,
                 put.expiresAt(), null));
         return Response.status(201)
                 .entity(new UploadTicket(id, put.url(), put.method(), put.headers(), put.expiresAt()))

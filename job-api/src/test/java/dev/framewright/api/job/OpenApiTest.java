@@ -19,6 +19,7 @@ class OpenApiTest {
                 .body(containsString("\"/v1/jobs/{id}/outputs/{name}/{path}\""))
                 .body(containsString("\"/v1/uploads\""))
                 .body(containsString("\"/v1/jobs/{id}/webhook/redeliver\""))
+                .body(containsString("\"/v1/webhook-secrets\""))
                 .body(containsString("\"max_duration_seconds\""))
                 .body(containsString("\"next_cursor\""))
                 .body(org.hamcrest.Matchers.not(containsString("\"maxDurationSeconds\"")));

@@ -50,9 +50,32 @@ class SpecValidationTest {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"width\": -640}]}",
                 "outputs[0].width", "between 2 and 8192");
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"t\", \"type\": \"thumbnails\", \"width\": 0}]}",
-                "outputs[0].width", "between 2 and 4096");
+                "outputs[0].width", "between 2 and 3840");
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"h\", \"type\": \"hls\", \"renditions\": [{\"height\": 720, \"bitrate_kbps\": 0}]}]}",
-                "outputs[0].renditions[0].bitrate_kbps", "between 1 and 200000");
+                "outputs[0].renditions[0].bitrate_kbps", "between 50 and 100000");
+    }
+
+    /** Values the API once accepted and the transcoder then failed with invalid_output: now the same rulebook. */
+    @Test
+    void limitsAreTheTranscodersOwn() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"bitrate_kbps\": 49}]}",
+                "outputs[0].bitrate_kbps", "between 50 and 100000");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"fps\": 121}]}",
+                "outputs[0].fps", "at most 120");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"h\", \"type\": \"hls\", \"segment_seconds\": 0.5}]}",
+                "outputs[0].segment_seconds", "between 1 and 60");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"h\", \"type\": \"hls\", \"renditions\": [{\"height\": 8, \"bitrate_kbps\": 800}]}]}",
+                "outputs[0].renditions[0].height", "between 16 and 4320");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"p\", \"type\": \"preview\", \"duration\": 31}]}",
+                "outputs[0].duration", "at most 30");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"p\", \"type\": \"preview\", \"width\": 8}]}",
+                "outputs[0].width", "between 16 and 1920");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"p\", \"type\": \"preview\", \"fps\": 55}]}",
+                "outputs[0].fps", "at most 50");
+        // A count the transcoder runs (up to 2000 stills) and an image 1 pixel wide, both refused before.
+        submit("{" + UPLOAD + ", \"outputs\": [{\"name\": \"t\", \"type\": \"thumbnails\", \"count\": 2000},"
+                + " {\"name\": \"i\", \"type\": \"image\", \"width\": 1}]}")
+                .statusCode(400).body("code", equalTo("upload_missing"));
     }
 
     @Test

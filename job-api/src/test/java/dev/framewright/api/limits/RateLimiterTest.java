@@ -40,6 +40,7 @@ class RateLimiterTest {
             public long maxQueueDepth() { return 10_000; }
             public Duration queueDepthRefresh() { return Duration.ofSeconds(2); }
             public String transcoderGroup() { return "transcoder"; }
+            public Duration maxRetention() { return Duration.ofDays(30); }
         };
     }
 

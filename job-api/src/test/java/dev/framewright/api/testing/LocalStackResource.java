@@ -1,6 +1,7 @@
 package dev.framewright.api.testing;
 
 import dev.framewright.events.Topics;
+import dev.framewright.events.rules.JobLimits;
 import dev.framewright.localstack.LocalStack;
 import dev.framewright.localstack.StackConfig;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -62,6 +63,9 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
             }
             // Tests run the sweeper themselves, when they have set up what it should find.
             config.put("framewright.retention.sweep-every", "off");
+            // Operator maximums below their defaults (2h, 720h), so the tests show the settings are what is applied.
+            config.put(JobLimits.MAX_JOB_DURATION, "1h");
+            config.put("framewright.limits.max-retention", "240h");
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local stack", e);

@@ -32,6 +32,8 @@ import java.util.Map;
  * <li>Events of an attempt older than the newest seen are ignored; a newer attempt restarts progress.</li>
  * <li>Within an attempt progress never moves backwards.</li>
  * <li>{@code updated_at} is the newest event time seen, so it too is independent of order.</li>
+ * <li>A job belongs to the tenant of its first event (job-api's seed): an event of another tenant is refused
+ * ({@link ForeignTenantEvent}), never folded.</li>
  * </ul>
  */
 public final class JobFold {
@@ -52,6 +54,9 @@ public final class JobFold {
     }
 
     public static Folded apply(JobRow row, JobEvent event) {
+        if (row.tenant != null && !row.tenant.equals(event.tenant())) {
+            throw new ForeignTenantEvent(event, row.tenant);
+        }
         touch(row, event);
         // Java 17 bytecode: no pattern-matching switch.
         if (event instanceof JobRequested e) {

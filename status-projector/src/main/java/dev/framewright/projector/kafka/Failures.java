@@ -1,6 +1,7 @@
 package dev.framewright.projector.kafka;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.framewright.projector.fold.ForeignTenantEvent;
 import io.vertx.pgclient.PgException;
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
@@ -78,7 +79,15 @@ public final class Failures {
 
     /** The parked reason of a non-transient fold failure. */
     public static String reason(Throwable failure) {
-        return sqlState(failure) != null ? ParkReason.DATABASE_REFUSED : ParkReason.FOLD_FAILED;
+        if (sqlState(failure) != null) {
+            return ParkReason.DATABASE_REFUSED;
+        }
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof ForeignTenantEvent) {
+                return ParkReason.TENANT_MISMATCH;
+            }
+        }
+        return ParkReason.FOLD_FAILED;
     }
 
     /** A short message for the operator: the PostgreSQL message and detail, or the exception. */

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The fold's Prometheus metrics (notes/observability.md). Labels: the event's CloudEvents type and its topic, both
+ * The fold's Prometheus metrics (OPERATIONS.md, "Metrics, traces and logs"). Labels: the event's CloudEvents type and its topic, both
  * bounded (topics are one per configured queue, plus the lifecycle topic).
  */
 @ApplicationScoped

@@ -1,5 +1,7 @@
 package dev.framewright.projector.kafka;
 
+import dev.framewright.projector.fold.ForeignTenantEvent;
+
 /** The stable reasons a record is parked ({@code parked_records.error_code}, the metric's {@code reason} tag). */
 public final class ParkReason {
 
@@ -19,6 +21,9 @@ public final class ParkReason {
     public static final String DATABASE_REFUSED = "database_refused";
     /** The fold itself failed on the event (a field it needs is missing, a value out of range). */
     public static final String FOLD_FAILED = "fold_failed";
+
+    /** The event names a job of another tenant (only a record written past the API can). */
+    public static final String TENANT_MISMATCH = ForeignTenantEvent.REASON;
 
     private ParkReason() {
     }

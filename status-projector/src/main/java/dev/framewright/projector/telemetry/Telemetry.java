@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The OpenTelemetry SDK, configured by the standard {@code OTEL_*} environment variables and off unless
  * {@code OTEL_SDK_DISABLED=false}. The Kafka connector finds this bean and traces every record it receives: a
- * receive span per event, in the trace its W3C {@code traceparent} header names. Plain SDK rather than quarkus-opentelemetry: see notes/observability.md.
+ * receive span per event, in the trace its W3C {@code traceparent} header names. Plain SDK rather than quarkus-opentelemetry: see OPERATIONS.md, "Traces".
  */
 @ApplicationScoped
 public class Telemetry {

@@ -1,20 +1,24 @@
 package dev.framewright.projector.webhook;
 
+import dev.framewright.events.webhook.WebhookSignature;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientRequest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,9 +26,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -33,24 +40,42 @@ import org.jboss.logging.MDC;
  * Delivers the webhook outbox ({@code webhook_deliveries}, written by the fold). Every poll claims a few due rows
  * ({@code FOR UPDATE SKIP LOCKED}, so several projector instances share the work) by pushing their next attempt past
  * a lease, and POSTs them concurrently, holding no transaction while a receiver answers. At most
- * {@code max-in-flight} requests run at once, each bounded by {@code timeout}: a slow receiver delays only its own
- * rows, never others or the fold. A 2xx is delivered; anything else is retried with exponential backoff and full
- * jitter until {@code give_up_at}, then the row is {@code failed}. Every attempt is recorded in
- * {@code webhook_attempts}.
+ * {@code max-in-flight} requests run at once, and at most {@code max-in-flight-per-tenant} of one tenant, each
+ * bounded by {@code timeout}; the claim takes due rows round-robin across tenants (each tenant's oldest first), so
+ * one tenant's slow receivers or backlog delay only that tenant. A 2xx is delivered; anything else (an unresolvable
+ * host, a tenant without a signing secret included) is retried with exponential backoff and full jitter until
+ * {@code give_up_at}, then the row is {@code failed}; a destination refused by {@link WebhookDestination} fails at
+ * once. Every attempt is recorded in {@code webhook_attempts}. The host is resolved once per attempt and the
+ * connection goes to the address that was checked; redirects are never followed.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
 
+    /**
+     * Due rows ranked within their tenant (oldest first), minus the slots the tenant already uses on this instance
+     * ($3 tenants, $4 their in-flight counts, $5 the per-tenant cap), then taken rank by rank: every tenant's first
+     * before any tenant's second. The locking level re-checks status and due time, since another instance may have
+     * claimed a ranked row meanwhile.
+     */
     private static final String CLAIM = """
+            WITH ranked AS (
+              SELECT d.id, d.next_attempt_at, coalesce(busy.n, 0) AS busy,
+                     row_number() OVER (PARTITION BY d.tenant ORDER BY d.next_attempt_at, d.id) AS rn
+              FROM webhook_deliveries d
+              LEFT JOIN unnest($3::text[], $4::int[]) AS busy(tenant, n) ON busy.tenant = d.tenant
+              WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+            ), picked AS (
+              SELECT d.id FROM webhook_deliveries d JOIN ranked r ON r.id = d.id
+              WHERE r.rn <= $5 - r.busy AND d.status = 'pending' AND d.next_attempt_at <= now()
+              ORDER BY r.rn, r.next_attempt_at, r.id
+              LIMIT $1
+              FOR UPDATE OF d SKIP LOCKED
+            )
             UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $2)
-            FROM (SELECT id FROM webhook_deliveries
-                  WHERE status = 'pending' AND next_attempt_at <= now()
-                  ORDER BY next_attempt_at, id LIMIT $1
-                  FOR UPDATE SKIP LOCKED) due
-            WHERE d.id = due.id
-            RETURNING d.id, d.url, d.body, d.event_type, d.attempts, d.give_up_at""";
+            FROM picked WHERE d.id = picked.id
+            RETURNING d.id, d.tenant, d.url, d.body, d.event_type, d.attempts, d.give_up_at""";
     private static final String ATTEMPT = """
             INSERT INTO webhook_attempts (delivery_id, attempt, at, status, error, duration_ms)
             SELECT $1, coalesce(max(attempt), 0) + 1, $2, $3, $4, $5 FROM webhook_attempts WHERE delivery_id = $1""";
@@ -61,44 +86,53 @@ public class WebhookDispatcher {
 
     private final Pool pool;
     private final Vertx vertx;
-    private final String secret;
+    private final SigningSecrets secrets;
+    private final DestinationCheck destinations;
+    private final WebhookMetrics metrics;
     private final Duration pollInterval;
     private final int maxInFlight;
+    private final int maxInFlightPerTenant;
     private final Duration timeout;
     private final Duration backoffBase;
     private final Duration backoffCap;
     private final boolean enabled;
-    private final boolean allowPrivateNetworks;
     private final HttpClient http;
     private final AtomicInteger inFlight = new AtomicInteger();
-    @Inject
-    WebhookMetrics metrics;
+    /** Requests in flight per tenant on this instance; a tenant leaves the map when it has none. */
+    private final Map<String, Integer> inFlightByTenant = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
-    public WebhookDispatcher(Pool pool, Vertx vertx,
-            @ConfigProperty(name = "framewright.webhooks.secret", defaultValue = "whsec_dev") String secret,
+    public WebhookDispatcher(Pool pool, Vertx vertx, SigningSecrets secrets, DestinationCheck destinations,
+            WebhookMetrics metrics,
             @ConfigProperty(name = "framewright.webhooks.poll-interval", defaultValue = "500ms") Duration pollInterval,
             @ConfigProperty(name = "framewright.webhooks.max-in-flight", defaultValue = "16") int maxInFlight,
+            @ConfigProperty(name = "framewright.webhooks.max-in-flight-per-tenant", defaultValue = "4")
+            int maxInFlightPerTenant,
             @ConfigProperty(name = "framewright.webhooks.timeout", defaultValue = "10s") Duration timeout,
             @ConfigProperty(name = "framewright.webhooks.backoff-base", defaultValue = "5s") Duration backoffBase,
             @ConfigProperty(name = "framewright.webhooks.backoff-cap", defaultValue = "1h") Duration backoffCap,
-            @ConfigProperty(name = "framewright.webhooks.enabled", defaultValue = "true") boolean enabled,
-            @ConfigProperty(name = "framewright.webhooks.allow-private-networks", defaultValue = "false")
-            boolean allowPrivateNetworks) {
-        this.allowPrivateNetworks = allowPrivateNetworks;
+            @ConfigProperty(name = "framewright.webhooks.enabled", defaultValue = "true") boolean enabled) {
         this.pool = pool;
         this.vertx = vertx;
-        this.secret = secret;
+        this.secrets = secrets;
+        this.destinations = destinations;
+        this.metrics = metrics;
         this.pollInterval = pollInterval;
         this.maxInFlight = maxInFlight;
+        this.maxInFlightPerTenant = Math.max(1, Math.min(maxInFlightPerTenant, maxInFlight));
         this.timeout = timeout;
         this.backoffBase = backoffBase;
         this.backoffCap = backoffCap;
         this.enabled = enabled;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        // No keep-alive: every attempt opens its own connection to the address just checked, and a receiver that
+        // never finishes its body costs a connection only until the idle timeout.
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) timeout.toMillis())
+                .setIdleTimeout((int) Math.max(1, timeout.toSeconds()))
+                .setKeepAlive(false)
+                .setMaxPoolSize(maxInFlight)
+                .setForceSni(true)
+                .setVerifyHost(true));
     }
 
     void start(@Observes StartupEvent startup) {
@@ -123,9 +157,18 @@ public class WebhookDispatcher {
             schedule(pollInterval);
             return;
         }
+        List<String> busyTenants = new ArrayList<>();
+        List<Integer> busyCounts = new ArrayList<>();
+        inFlightByTenant.forEach((tenant, n) -> {
+            busyTenants.add(tenant);
+            busyCounts.add(n);
+        });
         // A claimed row comes back to the poll after the lease if this instance dies mid-request.
         long leaseSeconds = timeout.toSeconds() + 60;
-        pool.preparedQuery(CLAIM).execute(Tuple.of(free, (double) leaseSeconds))
+        pool.preparedQuery(CLAIM).execute(Tuple.tuple().addValue(free).addValue((double) leaseSeconds)
+                        .addArrayOfString(busyTenants.toArray(String[]::new))
+                        .addArrayOfInteger(busyCounts.toArray(Integer[]::new))
+                        .addValue(maxInFlightPerTenant))
                 .subscribe().with(rows -> {
                     List<Due> due = new ArrayList<>();
                     rows.forEach(r -> due.add(Due.of(r)));
@@ -138,9 +181,10 @@ public class WebhookDispatcher {
                 });
     }
 
-    private record Due(long id, String url, JsonObject body, String type, int attempts, Instant giveUpAt) {
+    private record Due(long id, String tenant, String url, JsonObject body, String type, int attempts,
+            Instant giveUpAt) {
         static Due of(Row r) {
-            return new Due(r.getLong("id"), r.getString("url"), (JsonObject) r.getValue("body"),
+            return new Due(r.getLong("id"), r.getString("tenant"), r.getString("url"), (JsonObject) r.getValue("body"),
                     r.getString("event_type"), r.getInteger("attempts"), r.getOffsetDateTime("give_up_at").toInstant());
         }
     }
@@ -158,35 +202,67 @@ public class WebhookDispatcher {
 
     private void deliver(Due due) {
         inFlight.incrementAndGet();
+        inFlightByTenant.merge(due.tenant(), 1, Integer::sum);
         long started = System.nanoTime();
-        Uni.createFrom().item(() -> WebhookDestination.refusal(URI.create(due.url()), allowPrivateNetworks))
-                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .chain(refusal -> refusal.isPresent()
-                        ? Uni.createFrom().item(new Outcome(null, "refused: " + refusal.get(), true))
-                        : post(due))
+        Uni.createFrom().item(() -> destinations.check(due.url()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(verdict -> attempt(due, verdict))
                 .onFailure().recoverWithItem(e -> new Outcome(null, describe(e)))
                 .chain(outcome -> record(due, outcome, (int) ((System.nanoTime() - started) / 1_000_000)))
-                .eventually(inFlight::decrementAndGet)
+                .eventually(() -> {
+                    inFlight.decrementAndGet();
+                    inFlightByTenant.computeIfPresent(due.tenant(), (tenant, n) -> n <= 1 ? null : n - 1);
+                })
                 .subscribe().with(ignored -> { },
                         e -> LOG.errorf(e, "Could not record webhook delivery %d", due.id()));
     }
 
-    private Uni<Outcome> post(Due due) {
+    private Uni<Outcome> attempt(Due due, WebhookDestination.Verdict verdict) {
+        if (verdict instanceof WebhookDestination.Refused refused) {
+            return Uni.createFrom().item(new Outcome(null, "refused: " + refused.reason(), true));
+        }
+        if (verdict instanceof WebhookDestination.Unresolved unresolved) {
+            return Uni.createFrom().item(new Outcome(null, unresolved.reason()));
+        }
+        WebhookDestination.Allowed allowed = (WebhookDestination.Allowed) verdict;
+        return secrets.of(due.tenant()).chain(keys -> post(due, allowed, keys));
+    }
+
+    /** POSTs to the checked address; Host, SNI and the certificate check use the URL's host name. */
+    private Uni<Outcome> post(Due due, WebhookDestination.Allowed to, List<String> keys) {
         byte[] body = new JsonObject().put("id", due.id()).mergeIn(due.body()).encode()
                 .getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(due.url()))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "Framewright-Webhooks/1")
-                .header(WebhookSignature.HEADER, WebhookSignature.sign(secret, Instant.now().getEpochSecond(), body))
-                .header("Framewright-Delivery", Long.toString(due.id()))
-                .header("Framewright-Event", due.type())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        // The request timeout ends the wait for headers; orTimeout also bounds a receiver that trickles its body.
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
-                .map(response -> new Outcome(response.statusCode(), null));
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(to.port(), to.address().getHostAddress()))
+                .setHost(to.host())
+                .setPort(to.port())
+                .setSsl(to.tls())
+                .setURI(to.requestUri())
+                .setFollowRedirects(false)
+                .setConnectTimeout(timeout.toMillis())
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "Framewright-Webhooks/1")
+                .putHeader(WebhookSignature.HEADER, WebhookSignature.sign(keys, Instant.now().getEpochSecond(), body))
+                .putHeader("Framewright-Delivery", Long.toString(due.id()))
+                .putHeader("Framewright-Event", due.type());
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        // The whole exchange up to the status line is bounded, so a receiver that trickles its headers times out too.
+        // The body is never read; without keep-alive the connection closes after it (or at the idle timeout).
+        return http.request(options)
+                .invoke(request -> {
+                    sent.set(request);
+                    request.exceptionHandler(ignored -> { }); // the failure reaches the Uni; a late reset is expected
+                })
+                .chain(request -> request.send(Buffer.buffer(body)))
+                .map(response -> new Outcome(response.statusCode(), null))
+                .ifNoItem().after(timeout).failWith(() -> new TimeoutException("no answer within " + timeout))
+                .onFailure().invoke(() -> {
+                    HttpClientRequest request = sent.get();
+                    if (request != null) {
+                        request.reset();
+                    }
+                });
     }
 
     private Uni<Void> record(Due due, Outcome outcome, int durationMs) {
@@ -237,6 +313,9 @@ public class WebhookDispatcher {
     }
 
     private static String describe(Throwable e) {
+        if (e instanceof SigningSecrets.NoSecret) {
+            return e.getMessage();
+        }
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                 ? e.getCause() : e;
         String message = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Webhook metrics (notes/observability.md): every attempt by outcome with its latency, and the outbox's backlog read
+ * Webhook metrics (OPERATIONS.md, "Metrics, traces and logs"): every attempt by outcome with its latency, and the outbox's backlog read
  * from {@code webhook_deliveries} every {@code framewright.webhooks.metrics-interval} (the same numbers from every
  * projector instance: aggregate with max, not sum).
  */

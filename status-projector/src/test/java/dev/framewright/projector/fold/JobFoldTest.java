@@ -1,6 +1,7 @@
 package dev.framewright.projector.fold;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.framewright.events.FailureCode;
@@ -41,6 +42,22 @@ class JobFoldTest {
             new Webhook("https://example.test/hook", true), 600, t0.plusSeconds(86_400), false);
 
     // --- the happy path, field by field ---
+
+    @Test
+    void anEventOfAnotherTenantIsRefusedAndLeavesTheJobAsItWas() {
+        JobRow row = fold(requested, started(1, 1));
+        JobRow before = fold(requested, started(1, 1));
+        JobFailed forged = JobFailed.of(UUID.randomUUID(), jobId, "mallory", 1, t0.plusSeconds(2),
+                dev.framewright.events.FailureCode.INTERNAL, "forged");
+
+        assertThatThrownBy(() -> JobFold.apply(row, forged)).isInstanceOf(ForeignTenantEvent.class)
+                .hasMessageContaining("mallory").hasMessageContaining("acme");
+        assertThat(row).usingRecursiveComparison().isEqualTo(before);
+        assertThat(dev.framewright.projector.kafka.Failures.isTransient(new RuntimeException(
+                new ForeignTenantEvent(forged, "acme")))).isFalse();
+        assertThat(dev.framewright.projector.kafka.Failures.reason(new ForeignTenantEvent(forged, "acme")))
+                .isEqualTo("tenant_mismatch");
+    }
 
     @Test
     void requestedFillsEverythingTheRequestKnows() {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.Topics;
 import dev.framewright.events.Webhook;
+import dev.framewright.events.webhook.WebhookSignature;
 import dev.framewright.projector.stack.Lifecycles;
 import dev.framewright.projector.stack.ProjectorStackResource;
 import dev.framewright.projector.stack.StackTestSupport;

@@ -57,9 +57,9 @@ public class DeadLetters {
         add(headers, SOURCE_TOPIC, original != null && original.getTopic() != null ? original.getTopic()
                 : fallbackTopic);
         add(headers, WORKER, worker);
-        Object key = original != null && original.getKey() != null ? original.getKey() : request.jobId().toString();
+        Object key = original != null && original.getKey() != null ? original.getKey() : request.jobId();
         Message<JobEvent> out = Message.<JobEvent>of(request).addMetadata(OutgoingKafkaRecordMetadata.builder()
-                .withKey(key.toString()).withHeaders(headers).build())
+                .withKey(key == null ? null : key.toString()).withHeaders(headers).build())
                 .addMetadata(TracingMetadata.withCurrent(Context.current()));
         emitter.sendMessage(out).await().atMost(Duration.ofSeconds(30));
     }

@@ -63,7 +63,7 @@ final class AudioTracks {
             }
             return tracks.get(k).streamIndex();
         }
-        if (!dev.framewright.events.Loudness.AUDIO_TRACK.matcher(asked).matches()) {
+        if (!dev.framewright.events.rules.OutputRules.AUDIO_TRACK.matcher(asked).matches()) {
             throw OutputPlans.invalid("audioTrack must be a 0-based track index or an ISO 639 language code, was '"
                     + audioTrack + "'");
         }

@@ -11,7 +11,10 @@ import org.bytedeco.javacv.Frame;
 /**
  * Encodes to one {@link FFmpegFrameRecorder}: pictures scaled to the recorder's size (and overlaid) with this sink's
  * own scaler, audio as delivered (the recorder resamples). Video frames keep their source time: the output frame
- * number follows {@code (t - start) * fps}, so dropped or missing source frames never shift the rest.
+ * number follows {@code (t - start) * fps}, so dropped or missing source frames never shift the rest. The output is
+ * constant rate, as a phone's variable-rate clip played: a slot no source frame falls in repeats the picture before
+ * it (what {@code ffmpeg -fps_mode cfr} does), so every frame lasts {@code 1/fps} and the picture shown at any time
+ * is the source's at that time, within one output frame.
  */
 final class EncoderSink extends Sink {
 
@@ -23,6 +26,9 @@ final class EncoderSink extends Sink {
     private final OverlayBlender overlay;
     private final Path file;
     private Scaler scaler;
+    /** The last picture recorded, to repeat over a gap (without a scaler: the shared frame goes back to the pool). */
+    private java.nio.ByteBuffer last;
+    private boolean haveLast;
 
     /**
      * @param recorder configured, not started; its image size is the output size (0 for audio only)
@@ -75,6 +81,15 @@ final class EncoderSink extends Sink {
 
     @Override
     void onVideo(SharedFrame frame, long index) throws Exception {
+        int w = recorder.getImageWidth();
+        if (haveLast && index > recorder.getFrameNumber()) {
+            java.nio.Buffer previous = scaler != null ? scaler.out.position(0).limit(scaler.outSize).asBuffer()
+                    : last.duplicate().rewind();
+            while (recorder.getFrameNumber() < index) {
+                recorder.recordImage(w, recorder.getImageHeight(), Frame.DEPTH_UBYTE, 1, w, AV_PIX_FMT_YUV420P,
+                        previous);
+            }
+        }
         java.nio.Buffer picture;
         if (scaler != null) {
             BytePointer scaled = scaler.scale(frame);
@@ -84,11 +99,16 @@ final class EncoderSink extends Sink {
             picture = scaled.position(0).limit(scaler.outSize).asBuffer();
         } else {
             picture = frame.buffer.duplicate(); // shared with other sinks: read only
+            if (last == null || last.capacity() != frame.size) {
+                last = java.nio.ByteBuffer.allocateDirect(frame.size);
+            }
+            last.clear();
+            last.put(frame.buffer.duplicate()).flip();
         }
+        haveLast = true;
         if (index > recorder.getFrameNumber()) {
-            recorder.setFrameNumber((int) Math.min(index, Integer.MAX_VALUE));
+            recorder.setFrameNumber((int) Math.min(index, Integer.MAX_VALUE)); // the window starts after a gap
         }
-        int w = recorder.getImageWidth();
         recorder.recordImage(w, recorder.getImageHeight(), Frame.DEPTH_UBYTE, 1, w, AV_PIX_FMT_YUV420P,
                 picture);
     }

@@ -29,15 +29,18 @@ final class GifSink extends Sink {
     private FFmpegFrameFilter filter;
     private FFmpegFrameRecorder recorder;
     private Frame bgr;
+    /** What the decoded pictures mean: their matrix and range decide the conversion to RGB. */
+    private final PictureColour colour;
 
     GifSink(String output, OutputPlans.Window window, double fps, int srcWidth, int srcHeight, BoxFit.Size size,
-            Path file) {
+            Path file, PictureColour colour) {
         super(output, output + "-gif", window, fps, false);
         this.srcWidth = srcWidth;
         this.srcHeight = srcHeight;
         this.width = size.width();
         this.height = size.height();
         this.file = file;
+        this.colour = colour;
     }
 
     @Override
@@ -49,7 +52,7 @@ final class GifSink extends Sink {
     @Override
     void open() throws MediaException {
         try {
-            scaler = new Scaler(srcWidth, srcHeight, width, height, AV_PIX_FMT_BGR24);
+            scaler = new Scaler(srcWidth, srcHeight, width, height, AV_PIX_FMT_BGR24, colour);
             bgr = new Frame(width, height, Frame.DEPTH_UBYTE, 3, width * 3);
             filter = new FFmpegFrameFilter(PALETTE_GRAPH, width, height);
             filter.setPixelFormat(AV_PIX_FMT_BGR24);

@@ -4,6 +4,7 @@ import dev.framewright.events.FailureCode;
 import dev.framewright.events.ImageFormat;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.MediaInfo;
+import dev.framewright.events.rules.OutputRules;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ public final class ImageRenderer {
     public static final double DEFAULT_AT_SECONDS = 1.0;
     public static final ImageFormat DEFAULT_FORMAT = ImageFormat.JPG;
     public static final ImageOutput.Fit DEFAULT_FIT = ImageOutput.Fit.CONTAIN;
-    /** Largest output side, pixels. */
-    public static final int MAX_SIDE = 8192;
+    /** Largest output side, pixels (the contract's rulebook). */
+    public static final int MAX_SIDE = OutputRules.MAX_SIDE;
 
     private ImageRenderer() {
     }
@@ -37,17 +38,10 @@ public final class ImageRenderer {
      */
     public static RenderedOutput render(Path input, MediaInfo inputInfo, ImageOutput spec, Path outDir)
             throws MediaException {
+        OutputPlans.checkRules(spec); // width, height, at_seconds: the contract's rulebook
         Integer boxWidth = spec.width();
         Integer boxHeight = spec.height();
-        if ((boxWidth != null && (boxWidth <= 0 || boxWidth > MAX_SIDE))
-                || (boxHeight != null && (boxHeight <= 0 || boxHeight > MAX_SIDE))) {
-            throw new MediaException(FailureCode.INVALID_OUTPUT,
-                    "image width and height must be between 1 and " + MAX_SIDE);
-        }
         Double atSeconds = spec.atSeconds();
-        if (atSeconds != null && !(atSeconds >= 0 && Double.isFinite(atSeconds))) {
-            throw new MediaException(FailureCode.INVALID_OUTPUT, "at_seconds must be a number of seconds >= 0");
-        }
         ImageFormat format = spec.format() != null ? spec.format() : DEFAULT_FORMAT;
         ImageOutput.Fit fit = spec.fit() != null ? spec.fit() : DEFAULT_FIT;
         String inputName = input.getFileName().toString();
@@ -62,7 +56,7 @@ public final class ImageRenderer {
                 throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, inputName + " has no decodable frame");
             }
             double sar;
-            if (frames.geometry.needsFilter()) {
+            if (frames.filtered()) {
                 frame = frames.upright(frame); // turned, deinterlaced, square pixels: the box is in shown pixels
                 sar = 1.0;
             } else {

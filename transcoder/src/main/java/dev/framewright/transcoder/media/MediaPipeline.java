@@ -199,26 +199,26 @@ public final class MediaPipeline {
         List<OutputSpec> copiesToEncode = new ArrayList<>();
         try {
             PictureGeometry geometry = PictureGeometry.of(grabber);
-            OutputPlans.Source src = source(grabber, inputInfo, geometry);
+            PictureColour colour = PictureColour.of(grabber);
+            OutputPlans.Source src = source(grabber, inputInfo, geometry, colour);
             for (OutputSpec spec : specs) {
                 Path dir = root.resolve(spec.name());
                 try {
                     deleteTree(dir);
                     Files.createDirectories(dir);
                     AudioTracks.Track track = track(tracks, audioTrack(spec));
-                    loudnessProblems(spec);
                     if (track != null) {
                         trackOf.put(spec.name(), track);
                     }
                     boolean copyAudio = loudness(spec) == null && (track == null || track.streamIndex() == primary);
                     if (allowCopy && copyAudio && spec instanceof VideoOutput v) {
                         OutputPlans.VideoPlan plan = OutputPlans.video(v, src, overlayImages);
-                        if (StreamCopy.fits(v, plan, src, geometry, grabber)) {
+                        if (StreamCopy.fits(v, plan, src, geometry, colour, grabber)) {
                             copies.add(new Copy(v, plan, dir));
                             continue;
                         }
                     }
-                    planned.add(job(spec, withTrack(src, track), overlayImages, dir));
+                    planned.add(job(spec, withTrack(src, track), colour, overlayImages, dir));
                 } catch (MediaException e) {
                     deleteTree(dir);
                     failed.put(spec.name(), failure(spec, e.code(), e.getMessage()));
@@ -226,7 +226,7 @@ public final class MediaPipeline {
                     failed.put(spec.name(), failure(spec, FailureCode.INTERNAL, "cannot create " + dir));
                 }
             }
-            decoded = decodedSize(grabber, geometry, planned);
+            decoded = decodedSize(grabber, geometry, colour, planned);
             for (Job job : planned) {
                 try {
                     for (Sink s : job.sinks()) {
@@ -376,20 +376,23 @@ public final class MediaPipeline {
      * {@link PictureGeometry#filter}): deinterlace at the stored size, scale (to the one shared size when there is
      * one, else to the displayed size in square pixels), then transpose the already smaller picture. Every sink
      * then sees upright, progressive, square pixels and plans in displayed sizes; the decoder hands its own frames
-     * to the chain (raw mode), so there is no conversion copy before it.
+     * to the chain (raw mode), so there is no conversion copy before it. The same chain tone-maps an HDR source (and
+     * converts any wide gamut) to SDR BT.709 after the scale, and squeezes a full-range source to limited range (see
+     * {@link PictureColour}): every sink gets 8-bit pictures that mean what its output is tagged with.
      */
-    private static Decoded decodedSize(FFmpegFrameGrabber grabber, PictureGeometry geometry, List<Job> jobs) {
+    private static Decoded decodedSize(FFmpegFrameGrabber grabber, PictureGeometry geometry, PictureColour colour,
+            List<Job> jobs) {
         List<Sink> video = jobs.stream().flatMap(j -> j.sinks().stream()).filter(Sink::takesVideo).toList();
         java.util.Set<BoxFit.Size> sizes = new java.util.HashSet<>();
         for (Sink s : video) {
             sizes.add(s.prescaledSize()); // null when a sink needs the decoded size
         }
         boolean one = sizes.size() == 1 && !sizes.contains(null);
-        if (!video.isEmpty() && geometry.needsFilter()) {
+        if (!video.isEmpty() && geometry.needsFilter(colour)) {
             BoxFit.Size target = one ? sizes.iterator().next()
                     : new BoxFit.Size(geometry.displayWidth(), geometry.displayHeight());
             grabber.setImageMode(FrameGrabber.ImageMode.RAW);
-            return new Decoded(target, geometry.filter(target, "yuv420p", false), geometry);
+            return new Decoded(target, geometry.filter(target, "yuv420p", false, colour), geometry);
         }
         BoxFit.Size source = new BoxFit.Size(grabber.getImageWidth(), grabber.getImageHeight());
         if (one && !sizes.contains(source)) {
@@ -431,7 +434,8 @@ public final class MediaPipeline {
      * pixels), since the decoder's filter chain delivers that; otherwise the stored size and its sample aspect ratio,
      * which the scalers honour.
      */
-    private static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info, PictureGeometry geometry) {
+    static OutputPlans.Source source(FFmpegFrameGrabber g, MediaInfo info, PictureGeometry geometry,
+            PictureColour colour) {
         boolean still = FFmpegSupport.isStillImage(g);
         boolean video = g.hasVideo() && !FFmpegSupport.isAttachedPicture(g) && g.getImageWidth() > 0
                 && g.getImageHeight() > 0;
@@ -443,7 +447,7 @@ public final class MediaPipeline {
         double duration = info != null && info.durationSeconds() != null ? info.durationSeconds()
                 : us > 0 ? us / 1e6 : -1;
         boolean audio = g.hasAudio() && g.getAudioChannels() > 0;
-        if (video && geometry.needsFilter()) {
+        if (video && geometry.needsFilter(colour)) {
             return new OutputPlans.Source(geometry.displayWidth(), geometry.displayHeight(), 1.0, fps, video, still,
                     audio, g.getAudioChannels(), g.getSampleRate(), duration);
         }
@@ -451,22 +455,23 @@ public final class MediaPipeline {
                 audio, g.getAudioChannels(), g.getSampleRate(), duration);
     }
 
-    private static Job job(OutputSpec spec, OutputPlans.Source src, Map<String, Path> overlays, Path dir)
-            throws MediaException {
+    /** @param colour the source's: encoders are tagged with {@link PictureColour#output()} */
+    private static Job job(OutputSpec spec, OutputPlans.Source src, PictureColour colour,
+            Map<String, Path> overlays, Path dir) throws MediaException {
         if (spec instanceof VideoOutput v) {
-            return videoJob(v, OutputPlans.video(v, src, overlays), src, dir);
+            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir);
         } else if (spec instanceof HlsOutput h) {
-            return hlsJob(h, OutputPlans.hls(h, src), src, dir);
+            return hlsJob(h, OutputPlans.hls(h, src), src, colour, dir);
         } else if (spec instanceof AudioOutput a) {
             return audioJob(a, OutputPlans.audio(a, src), src, dir);
         } else if (spec instanceof PreviewOutput p) {
-            return previewJob(p, OutputPlans.preview(p, src), src, dir);
+            return previewJob(p, OutputPlans.preview(p, src), src, colour, dir);
         }
         throw new IllegalArgumentException("not a decoded output: " + spec.type());
     }
 
-    private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src, Path dir)
-            throws MediaException {
+    private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
+            PictureColour colour, Path dir) throws MediaException {
         Container c = plan.container();
         Path file = dir.resolve("video." + c.extension());
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
@@ -475,6 +480,7 @@ public final class MediaPipeline {
         r.setPixelFormat(AV_PIX_FMT_YUV420P);
         r.setFrameRate(plan.fps());
         r.setGopSize(Math.max(1, (int) Math.round(plan.fps() * 2))); // a keyframe every 2 s: seekable, still compact
+        colour.tag(r);
         String what;
         if (c == Container.MP4) {
             what = "H.264/AAC";
@@ -527,8 +533,8 @@ public final class MediaPipeline {
         });
     }
 
-    private static Job hlsJob(HlsOutput spec, OutputPlans.HlsPlan plan, OutputPlans.Source src, Path dir)
-            throws MediaException {
+    private static Job hlsJob(HlsOutput spec, OutputPlans.HlsPlan plan, OutputPlans.Source src,
+            PictureColour colour, Path dir) throws MediaException {
         List<Sink> sinks = new ArrayList<>();
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
         int gop = Math.max(1, (int) Math.round(plan.fps() * plan.segmentSeconds()));
@@ -551,6 +557,7 @@ public final class MediaPipeline {
             r.setFrameRate(plan.fps());
             // keyframes exactly on segment boundaries: fixed GOP, no scene-cut keyframes in between
             r.setGopSize(gop);
+            colour.tag(r);
             r.setVideoOption("keyint_min", Integer.toString(gop));
             r.setVideoOption("sc_threshold", "0");
             r.setVideoOption("preset", OutputPlans.X264_PRESET);
@@ -609,12 +616,13 @@ public final class MediaPipeline {
     }
 
     private static Job previewJob(PreviewOutput spec, OutputPlans.PreviewPlan plan, OutputPlans.Source src,
-            Path dir) throws MediaException {
+            PictureColour colour, Path dir) throws MediaException {
         PreviewOutput.Format format = plan.format();
         Path file = dir.resolve("preview." + format.extension());
         Sink sink;
         if (format == PreviewOutput.Format.GIF) {
-            sink = new GifSink(spec.name(), plan.window(), plan.fps(), src.width(), src.height(), plan.size(), file);
+            sink = new GifSink(spec.name(), plan.window(), plan.fps(), src.width(), src.height(), plan.size(), file,
+                    colour.output());
         } else {
             if (!FFmpegSupport.hasEncoder("libwebp_anim")) {
                 throw OutputPlans.invalid("animated WebP is not available: the FFmpeg build has no libwebp_anim");
@@ -706,13 +714,6 @@ public final class MediaPipeline {
             return a.loudness();
         }
         return null;
-    }
-
-    private static void loudnessProblems(OutputSpec spec) throws MediaException {
-        Loudness l = loudness(spec);
-        if (l != null && !l.problems().isEmpty()) {
-            throw OutputPlans.invalid(String.join("; ", l.problems()));
-        }
     }
 
     /** The source as the output hears it: the chosen track's channels and rate (the decoder's track for video). */

@@ -132,11 +132,13 @@ public final class MediaProbe {
             Integer sampleRate = null;
             Integer channels = null;
             PictureGeometry geometry = null;
+            PictureColour colour = null;
             if (type == AVMEDIA_TYPE_VIDEO) {
                 width = par.width() > 0 ? par.width() : null;
                 height = par.height() > 0 ? par.height() : null;
                 if (width != null && height != null) {
                     geometry = PictureGeometry.of(oc, st);
+                    colour = PictureColour.declared(par); // as declared: the probe reports, the pipeline decides
                 }
                 if (!timeless) {
                     frameRate = rate(st.avg_frame_rate());
@@ -162,7 +164,8 @@ public final class MediaProbe {
                             bitRate, duration, language(st))
                     : new StreamInfo(st.index(), kind(type), codec, width, height, frameRate, sampleRate, channels,
                             bitRate, duration, language(st), geometry.displayWidth(), geometry.displayHeight(),
-                            geometry.rotation(), geometry.sampleAspectRatio(), geometry.fieldOrder()));
+                            geometry.rotation(), geometry.sampleAspectRatio(), geometry.fieldOrder(),
+                            colour.primariesName(), colour.transferName(), colour.matrixName(), colour.rangeName()));
         }
         return List.copyOf(streams);
     }

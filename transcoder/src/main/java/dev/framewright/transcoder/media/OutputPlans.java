@@ -6,7 +6,10 @@ import dev.framewright.events.FailureCode;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
+import dev.framewright.events.OutputSpec;
 import dev.framewright.events.VideoOutput;
+import dev.framewright.events.rules.OutputRules;
+import dev.framewright.events.rules.Violation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +20,9 @@ import java.util.Set;
 
 /**
  * The one place where the defaults of the video-derived outputs are applied and their parameters are checked against
- * the input. Every method either returns a fully resolved plan or throws {@code INVALID_OUTPUT} (or
+ * the input. The parameters' own limits are the contract's {@link OutputRules}, the same code job-api answers 400
+ * with; what is checked here beyond them depends on the input (a start past its end, an overlay outside the
+ * picture). Every method either returns a fully resolved plan or throws {@code INVALID_OUTPUT} (or
  * {@code UNSUPPORTED_MEDIA} when the input lacks the stream the output needs) with a sentence for the user.
  *
  * <p>Defaults:
@@ -49,8 +54,7 @@ final class OutputPlans {
     static final double DEFAULT_PREVIEW_SECONDS = 3;
     static final int DEFAULT_PREVIEW_WIDTH = 320;
     static final double DEFAULT_PREVIEW_FPS = 10;
-    static final double MAX_PREVIEW_SECONDS = 30;
-    static final int MAX_DIMENSION = 8192;
+    static final double MAX_PREVIEW_SECONDS = OutputRules.PREVIEW_MAX_SECONDS;
     static final double OVERLAY_MARGIN_FRACTION = 0.02;
 
     private OutputPlans() {
@@ -99,26 +103,11 @@ final class OutputPlans {
 
     static VideoPlan video(VideoOutput spec, Source src, Map<String, Path> overlayImages) throws MediaException {
         requireVideo(src);
+        checkRules(spec);
         Container container = spec.container() == null ? Container.MP4 : spec.container();
-        checkDimension("width", spec.width());
-        checkDimension("height", spec.height());
         BoxFit.Size size = BoxFit.evenVideoSize(src.width(), src.height(), src.sampleAspect(), spec.width(),
                 spec.height());
-        double fps = src.fps();
-        if (spec.fps() != null) {
-            if (!(spec.fps() > 0 && spec.fps() <= 120)) {
-                throw invalid("fps must be above 0 and at most 120, was " + spec.fps());
-            }
-            fps = spec.fps();
-        }
-        int maxCrf = container == Container.MP4 ? 51 : 63;
-        if (spec.crf() != null && (spec.crf() < 0 || spec.crf() > maxCrf)) {
-            throw invalid("crf must be between 0 and " + maxCrf + " for " + container.wireName() + ", was "
-                    + spec.crf());
-        }
-        if (spec.bitrateKbps() != null && (spec.bitrateKbps() < 50 || spec.bitrateKbps() > 100_000)) {
-            throw invalid("bitrateKbps must be between 50 and 100000, was " + spec.bitrateKbps());
-        }
+        double fps = spec.fps() != null ? spec.fps() : src.fps();
         Integer crf = spec.bitrateKbps() != null ? null
                 : spec.crf() != null ? spec.crf() : container == Container.MP4 ? DEFAULT_H264_CRF : DEFAULT_VP9_CRF;
         boolean audio = src.audio() && !Boolean.FALSE.equals(spec.audio());
@@ -131,23 +120,9 @@ final class OutputPlans {
 
     static HlsPlan hls(HlsOutput spec, Source src) throws MediaException {
         requireVideo(src);
-        double segment = DEFAULT_SEGMENT_SECONDS;
-        if (spec.segmentSeconds() != null) {
-            if (!(spec.segmentSeconds() >= 1 && spec.segmentSeconds() <= 60)) {
-                throw invalid("segmentSeconds must be between 1 and 60, was " + spec.segmentSeconds());
-            }
-            segment = spec.segmentSeconds();
-        }
-        List<HlsOutput.Rendition> asked = spec.renditions() == null || spec.renditions().isEmpty() ? DEFAULT_LADDER
-                : spec.renditions();
-        for (HlsOutput.Rendition r : asked) {
-            if (r == null || r.height() < 16 || r.height() > MAX_DIMENSION) {
-                throw invalid("rendition heights must be between 16 and " + MAX_DIMENSION);
-            }
-            if (r.bitrateKbps() < 50 || r.bitrateKbps() > 100_000) {
-                throw invalid("rendition bitrateKbps must be between 50 and 100000, was " + r.bitrateKbps());
-            }
-        }
+        checkRules(spec);
+        double segment = spec.segmentSeconds() != null ? spec.segmentSeconds() : DEFAULT_SEGMENT_SECONDS;
+        List<HlsOutput.Rendition> asked = spec.renditions() == null ? DEFAULT_LADDER : spec.renditions();
         // rungs taller than the source would only upscale; one per height (the height names the folder)
         Map<Integer, Rung> rungs = new LinkedHashMap<>();
         for (HlsOutput.Rendition r : asked) {
@@ -171,31 +146,21 @@ final class OutputPlans {
         if (!src.audio()) {
             throw new MediaException(FailureCode.INVALID_OUTPUT, "the input has no audio track");
         }
+        checkRules(spec);
         AudioOutput.Codec codec = spec.codec() == null ? AudioOutput.Codec.AAC : spec.codec();
         int kbps = spec.bitrateKbps() != null ? spec.bitrateKbps()
                 : codec == AudioOutput.Codec.OPUS ? DEFAULT_OPUS_KBPS
                 : codec == AudioOutput.Codec.MP3 ? DEFAULT_MP3_KBPS : DEFAULT_AAC_KBPS;
-        if (kbps < 8 || kbps > 512) {
-            throw invalid("audio bitrateKbps must be between 8 and 512, was " + kbps);
-        }
         return new AudioPlan(codec, kbps);
     }
 
     static PreviewPlan preview(PreviewOutput spec, Source src) throws MediaException {
         requireVideo(src);
+        checkRules(spec);
         PreviewOutput.Format format = spec.format() == null ? PreviewOutput.Format.GIF : spec.format();
         int width = spec.width() == null ? DEFAULT_PREVIEW_WIDTH : spec.width();
-        if (width < 16 || width > 1920) {
-            throw invalid("preview width must be between 16 and 1920, was " + width);
-        }
         double fps = spec.fps() == null ? DEFAULT_PREVIEW_FPS : spec.fps();
-        if (!(fps > 0 && fps <= 50)) {
-            throw invalid("preview fps must be above 0 and at most 50, was " + fps);
-        }
         double duration = spec.duration() == null ? DEFAULT_PREVIEW_SECONDS : spec.duration();
-        if (duration > MAX_PREVIEW_SECONDS) {
-            throw invalid("preview duration must be at most " + MAX_PREVIEW_SECONDS + " s, was " + duration);
-        }
         Window window = window(src, spec.start(), duration, "preview ");
         // animated WebP via libwebp wants even sizes for yuv420p; GIF takes any size
         BoxFit.Size size = format == PreviewOutput.Format.WEBP
@@ -230,9 +195,6 @@ final class OutputPlans {
         if (image == null) {
             throw invalid("overlay image " + o.image() + " was not provided");
         }
-        if ((o.x() == null) != (o.y() == null)) {
-            throw invalid("overlay x and y must be given together");
-        }
         if (o.x() != null && (o.x() < 0 || o.y() < 0 || o.x() >= out.width() || o.y() >= out.height())) {
             throw invalid("overlay x/y (" + o.x() + "," + o.y() + ") is outside the " + out + " picture");
         }
@@ -240,18 +202,10 @@ final class OutputPlans {
             throw invalid("overlay width must be between 1 and the output width " + out.width() + ", was "
                     + o.width());
         }
-        if (o.margin() != null && o.margin() < 0) {
-            throw invalid("overlay margin must not be negative, was " + o.margin());
-        }
+        // x and y together, margin, opacity, start before end: the rulebook (checkRules of the video output)
         double opacity = o.opacity() == null ? 1 : o.opacity();
-        if (!(opacity >= 0 && opacity <= 1)) {
-            throw invalid("overlay opacity must be between 0 and 1, was " + o.opacity());
-        }
         double start = o.start() == null ? 0 : o.start();
         double end = o.end() == null ? Double.POSITIVE_INFINITY : o.end();
-        if (!(start >= 0) || !(end > start)) {
-            throw invalid("overlay start must be 0 or more and end after start, was " + o.start() + ".." + o.end());
-        }
         int margin = o.margin() != null ? o.margin() : (int) Math.round(out.width() * OVERLAY_MARGIN_FRACTION);
         Overlay.Position position = o.position() == null ? Overlay.Position.BOTTOM_RIGHT : o.position();
         return new OverlayPlan(image, position, o.x(), o.y(), margin, o.width(), opacity, start, end);
@@ -266,9 +220,11 @@ final class OutputPlans {
         }
     }
 
-    private static void checkDimension(String what, Integer value) throws MediaException {
-        if (value != null && (value < 2 || value > MAX_DIMENSION)) {
-            throw invalid(what + " must be between 2 and " + MAX_DIMENSION + ", was " + value);
+    /** The contract's limits of the output's parameters: {@code INVALID_OUTPUT} naming the first one broken. */
+    static void checkRules(OutputSpec spec) throws MediaException {
+        List<Violation> violations = OutputRules.check("", spec);
+        if (!violations.isEmpty()) {
+            throw invalid(violations.get(0).toString());
         }
     }
 

@@ -88,6 +88,14 @@ record PictureGeometry(int storedWidth, int storedHeight, int sarNum, int sarDen
         return rotation != 0 || interlaced();
     }
 
+    /**
+     * Whether decoded pictures (for encoders) must go through {@link #filter}: to be shown right, to be converted to
+     * SDR BT.709, or to be squeezed from full to limited range (raw decoder frames keep their range otherwise).
+     */
+    boolean needsFilter(PictureColour colour) {
+        return needsFilter() || colour.needsConversion() || colour.fullRange();
+    }
+
     /** Shown width in square pixels: the stored width stretched by the SAR, then turned. */
     int displayWidth() {
         return quarterTurn() ? storedHeight : unturnedWidth();
@@ -115,6 +123,19 @@ record PictureGeometry(int storedWidth, int storedHeight, int sarNum, int sarDen
      * @param still       true for a chain fed one frame at a time (stills)
      */
     String filter(BoxFit.Size size, String pixelFormat, boolean still) {
+        return filter(size, pixelFormat, still, null);
+    }
+
+    /**
+     * As {@link #filter(BoxFit.Size, String, boolean)}, and converting the colour to SDR BT.709 limited range (see
+     * {@link PictureColour#conversion()}) after the scale, on the smaller picture: tone mapping runs in float RGB and
+     * is the most expensive step of the chain. A chain without an output format that converts gives yuv444p.
+     *
+     * @param colour the source's colour, or null to leave the samples as they are
+     */
+    String filter(BoxFit.Size size, String pixelFormat, boolean still, PictureColour colour) {
+        String conversion = colour == null ? null : colour.conversion();
+        boolean squeeze = colour != null && conversion == null && colour.fullRange() && pixelFormat != null;
         List<String> steps = new ArrayList<>();
         if (interlaced()) {
             steps.add(still ? "estdif=mode=frame:parity=auto:deint=all"
@@ -125,10 +146,15 @@ record PictureGeometry(int storedWidth, int storedHeight, int sarNum, int sarDen
         int scaleW = quarterTurn() ? h : w;
         int scaleH = quarterTurn() ? w : h;
         if (scaleW != storedWidth || scaleH != storedHeight || pixelFormat != null || !squarePixels()) {
-            steps.add("scale=" + scaleW + ":" + scaleH + ":flags=bicubic");
+            steps.add("scale=" + scaleW + ":" + scaleH + ":flags=bicubic" + (squeeze ? ":out_range=limited" : ""));
+        }
+        if (conversion != null) {
+            steps.add(conversion);
         }
         if (pixelFormat != null) {
             steps.add("format=" + pixelFormat);
+        } else if (conversion != null) {
+            steps.add("format=yuv444p");
         }
         steps.add("setsar=1");
         switch (rotation) {

@@ -5,8 +5,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_image_fill_arrays;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_get_buffer_size;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
@@ -34,6 +36,14 @@ final class Scaler implements AutoCloseable {
     private final IntPointer dstLines = new IntPointer(4);
 
     Scaler(int srcWidth, int srcHeight, int width, int height, int pixelFormat) {
+        this(srcWidth, srcHeight, width, height, pixelFormat, null);
+    }
+
+    /**
+     * @param colour what the yuv420p source means, for a conversion to RGB (swscale assumes BT.601 otherwise); null
+     *               for yuv to yuv, which keeps the samples' matrix
+     */
+    Scaler(int srcWidth, int srcHeight, int width, int height, int pixelFormat, PictureColour colour) {
         this.srcWidth = srcWidth;
         this.srcHeight = srcHeight;
         this.width = width;
@@ -44,6 +54,10 @@ final class Scaler implements AutoCloseable {
         if (ctx == null) {
             throw new IllegalStateException("cannot scale " + srcWidth + "x" + srcHeight + " to " + width + "x"
                     + height);
+        }
+        if (colour != null) {
+            sws_setColorspaceDetails(ctx, sws_getCoefficients(colour.matrix()), colour.fullRange() ? 1 : 0,
+                    sws_getCoefficients(colour.matrix()), 1, 0, 1 << 16, 1 << 16);
         }
         this.outSize = av_image_get_buffer_size(pixelFormat, width, height, 1);
         this.out = new BytePointer(outSize);

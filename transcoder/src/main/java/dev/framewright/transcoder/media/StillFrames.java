@@ -18,6 +18,7 @@ import static org.bytedeco.ffmpeg.global.avformat.AVSEEK_FLAG_BACKWARD;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_CROP_UNALIGNED;
@@ -86,6 +87,8 @@ final class StillFrames implements AutoCloseable {
     private final double frameRate;
     /** How the stream's pictures are shown; {@link #upright} applies it. */
     final PictureGeometry geometry;
+    /** What the stream's samples mean (unspecified values filled by size); {@link #upright} converts to SDR. */
+    final PictureColour colour;
     private PictureFilter upright;
     private boolean inputEnded;
     /** Frames decoded before the demuxer was last put at the start (for inputs without timestamps). */
@@ -99,9 +102,10 @@ final class StillFrames implements AutoCloseable {
     long packetsSkipped;
 
     private StillFrames(AVFormatContext oc, AVStream stream, AVCodecContext decoder, double frameRate,
-            PictureGeometry geometry) {
+            PictureGeometry geometry, PictureColour colour) {
         this.oc = oc;
         this.geometry = geometry;
+        this.colour = colour;
         this.frameRate = frameRate > 0 && Double.isFinite(frameRate) ? frameRate : 0;
         this.streamIndex = stream.index();
         this.startPts = stream.start_time() != AV_NOPTS_VALUE ? stream.start_time() : 0;
@@ -145,7 +149,8 @@ final class StillFrames implements AutoCloseable {
             avcodec_free_context(decoder);
             throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, "cannot open the video decoder of " + inputName);
         }
-        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate(), PictureGeometry.of(oc, stream));
+        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate(), PictureGeometry.of(oc, stream),
+                PictureColour.of(stream.codecpar()));
     }
 
     /**
@@ -382,11 +387,12 @@ final class StillFrames implements AutoCloseable {
      * from its own field, see {@link PictureGeometry#filter}).
      */
     AVFrame upright(AVFrame f) throws MediaException {
-        if (!geometry.needsFilter()) {
+        if (!filtered()) {
             return f;
         }
         if (upright == null) {
-            upright = new PictureFilter(geometry.filter(null, null, true), geometry.sarNum(), geometry.sarDen());
+            upright = new PictureFilter(geometry.filter(null, null, true, colour), geometry.sarNum(),
+                    geometry.sarDen());
         }
         upright.reset();
         long pts = f.best_effort_timestamp();
@@ -398,6 +404,14 @@ final class StillFrames implements AutoCloseable {
                     + " gave no frame");
         }
         return out;
+    }
+
+    /**
+     * Whether {@link #upright} changes the frame: turned, deinterlaced, or HDR / wide gamut converted to SDR BT.709
+     * (and then square pixels, as shown).
+     */
+    boolean filtered() {
+        return geometry.needsFilter() || colour.needsConversion();
     }
 
     /** Whether the frame's pixel format carries alpha. */
@@ -420,7 +434,9 @@ final class StillFrames implements AutoCloseable {
 
     /**
      * Scales and converts a frame into a new {@code TYPE_3BYTE_BGR} image, or {@code TYPE_4BYTE_ABGR} with
-     * {@code alpha}. Honours the frame's colour matrix and range (unspecified: BT.601, as FFmpeg's tools do).
+     * {@code alpha}. Honours the frame's colour matrix and range (unspecified: the stream's, by {@link PictureColour}'s size rule).
+     * JPEG, PNG and WebP are sRGB: BT.709 primaries, full range; wide-gamut and HDR frames come here converted by
+     * {@link #upright}.
      */
     BufferedImage toImage(AVFrame f, int width, int height, boolean alpha) throws MediaException {
         int dstFormat = alpha ? AV_PIX_FMT_ABGR : AV_PIX_FMT_BGR24;
@@ -432,8 +448,10 @@ final class StillFrames implements AutoCloseable {
         }
         AVPixFmtDescriptor desc = av_pix_fmt_desc_get(f.format());
         if (desc != null && (desc.flags() & AV_PIX_FMT_FLAG_RGB) == 0 && desc.nb_components() >= 3) {
-            int space = f.colorspace() == AVCOL_SPC_UNSPECIFIED ? 5 /* SWS_CS_ITU601 */ : f.colorspace();
-            int fullRange = f.color_range() == AVCOL_RANGE_JPEG || desc.name().getString().startsWith("yuvj") ? 1 : 0;
+            // an untagged frame means what the stream means: BT.601 under 720 lines, BT.709 above (PictureColour)
+            int space = f.colorspace() != AVCOL_SPC_UNSPECIFIED ? f.colorspace() : colour.matrix();
+            int fullRange = f.color_range() == AVCOL_RANGE_JPEG || desc.name().getString().startsWith("yuvj")
+                    || f.color_range() == AVCOL_RANGE_UNSPECIFIED && colour.fullRange() ? 1 : 0;
             // unknown matrices fall back to the default inside swscale
             sws_setColorspaceDetails(sws, sws_getCoefficients(space), fullRange, sws_getCoefficients(space), 1,
                     0, 1 << 16, 1 << 16);

@@ -72,7 +72,7 @@ final class StreamCopy {
 
     /** Whether {@code spec} can be served by copying the packets of the opened input. */
     static boolean fits(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
-            PictureGeometry geometry, FFmpegFrameGrabber input) {
+            PictureGeometry geometry, PictureColour colour, FFmpegFrameGrabber input) {
         if (spec.crf() != null || spec.bitrateKbps() != null || plan.overlay() != null || spec.start() != null
                 && spec.start() > 0 || spec.duration() != null && spec.duration() < src.end()) {
             return false;
@@ -88,6 +88,9 @@ final class StreamCopy {
         AVCodecParameters video = codecpar(input, input.getVideoStream());
         if (video == null || (video.format() != AV_PIX_FMT_YUV420P && video.format() != AV_PIX_FMT_YUVJ420P)) {
             return false;
+        }
+        if (colour.needsConversion()) {
+            return false; // HDR or wide gamut (an 8-bit H.264/VP9 output is SDR BT.709): encode it converted
         }
         if (geometry.rotation() != 0 && !PictureGeometry.hasDisplayMatrix(video)) {
             return false; // turned by a legacy rotate tag only, which the copy would not carry: encode it upright
@@ -213,7 +216,8 @@ final class StreamCopy {
             }
             streams.add(new StreamInfo(streams.size(), s.kind(), s.codec(), s.width(), s.height(), s.frameRate(),
                     s.sampleRate(), s.channels(), s.bitRate(), s.durationSeconds(), s.language(), s.displayWidth(),
-                    s.displayHeight(), s.rotation(), s.sampleAspectRatio(), s.fieldOrder()));
+                    s.displayHeight(), s.rotation(), s.sampleAspectRatio(), s.fieldOrder(), s.colorPrimaries(),
+                    s.colorTransfer(), s.colorSpace(), s.colorRange()));
         }
         Double duration = input.durationSeconds();
         Long bitRate = null;

@@ -6,6 +6,7 @@ import dev.framewright.events.FailureCode;
 import dev.framewright.events.ImageFormat;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.ThumbnailsOutput;
+import dev.framewright.events.rules.OutputRules;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -37,10 +38,8 @@ public final class Thumbnails {
     public static final double DEFAULT_EVERY_SECONDS = 10;
     public static final int DEFAULT_WIDTH = 160;
     public static final ImageFormat DEFAULT_FORMAT = ImageFormat.JPG;
-    /** Most stills one output may have. */
-    public static final int MAX_STILLS = 2000;
-    /** Widest still. */
-    public static final int MAX_WIDTH = 3840;
+    /** Most stills one output may have (the contract's rulebook). */
+    public static final int MAX_STILLS = OutputRules.THUMBNAILS_MAX_STILLS;
     /** Most columns of the sprite grid (fewer when there are fewer stills, more when it would be too tall). */
     public static final int SPRITE_COLUMNS = 10;
     /** Largest sprite sheet, pixels. */
@@ -71,18 +70,9 @@ public final class Thumbnails {
         ProgressListener listener = progress != null ? progress : ProgressListener.NONE;
         ImageFormat format = spec.format() != null ? spec.format() : DEFAULT_FORMAT;
         boolean sprite = Boolean.TRUE.equals(spec.sprite());
+        OutputPlans.checkRules(spec); // width, count, every_seconds: the contract's rulebook
         int width = spec.width() != null ? spec.width() : DEFAULT_WIDTH;
-        if (width < 2 || width > MAX_WIDTH) {
-            throw new MediaException(FailureCode.INVALID_OUTPUT,
-                    "thumbnail width must be between 2 and " + MAX_WIDTH + ", was " + width);
-        }
-        if (spec.count() != null && spec.count() <= 0) {
-            throw new MediaException(FailureCode.INVALID_OUTPUT, "thumbnail count must be positive");
-        }
         Double every = spec.everySeconds();
-        if (spec.count() == null && every != null && !(every > 0 && Double.isFinite(every))) {
-            throw new MediaException(FailureCode.INVALID_OUTPUT, "every_seconds must be a positive number");
-        }
         String inputName = input.getFileName().toString();
         List<Path> written = new ArrayList<>();
         boolean success = false;
@@ -196,7 +186,7 @@ public final class Thumbnails {
      *         every N seconds until it ends)
      */
     static double[] times(Integer count, Double everySeconds, double duration) throws MediaException {
-        if (count != null) { // count wins over every_seconds: N stills evenly spaced, the first at 0
+        if (count != null) { // N stills evenly spaced, the first at 0 (the rulebook refuses count with every_seconds)
             if (duration <= 0) {
                 throw new MediaException(FailureCode.INVALID_OUTPUT,
                         "the input's duration is unknown, so it cannot be split into " + count + " stills");

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The worker's Prometheus metrics (notes/observability.md lists them). Labels are bounded sets only: queue, output
+ * The worker's Prometheus metrics (OPERATIONS.md, "Metrics" lists them). Labels are bounded sets only: queue, output
  * type, outcome, failure code, watchdog verdict; never a job id. Per-job state lives here only while the job runs.
  */
 @ApplicationScoped

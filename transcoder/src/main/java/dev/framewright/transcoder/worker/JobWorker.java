@@ -11,6 +11,8 @@ import dev.framewright.events.JobEventJson;
 import dev.framewright.events.OutputFailure;
 import dev.framewright.events.OutputManifest;
 import dev.framewright.events.Topics;
+import dev.framewright.events.rules.JobLimits;
+import dev.framewright.events.rules.RequestRules;
 import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.transcoder.events.LifecycleEmitter;
 import dev.framewright.transcoder.storage.ControlStore;
@@ -174,6 +176,17 @@ public class JobWorker {
             return message.ack();
         }
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        // Kafka is a trust boundary: before anything is read for it, the request passes the contract's rulebook.
+        Optional<RequestRules.Rejection> rejection = RequestRules.check(job);
+        if (rejection.isPresent()) {
+            try {
+                reject(job, meta, rejection.get());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "A refused request could not be dead-lettered; it stays uncommitted");
+                return new CompletableFuture<>();
+            }
+            return message.ack();
+        }
         // The job's span continues the trace the request's traceparent header carried (the connector's receive span);
         // events emitted while it is current carry it on. Every log line about the job has its id (MDC job_id).
         Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
@@ -310,7 +323,7 @@ public class JobWorker {
             attemptsThisDelivery++;
             // JobStarted goes out while the attempt is written; both must be done before the media is opened
             // (JobRunner waits for them after the download) and before anything else writes the attempts. Crash
-            // windows (notes/pickup-fast.md):
+            // windows (RELIABILITY.md, "Delivery"):
             // - written, JobStarted not out: as before, the number is used and counts as unfinished;
             // - JobStarted out, not written: no media was opened, so nothing the job did is left uncounted; the
             //   redelivery takes the same number again and publishes JobStarted with the same id (derived from job
@@ -568,9 +581,39 @@ public class JobWorker {
         }
     }
 
+    /**
+     * A request that breaks the rulebook or names another tenant's object: a dead letter with the reason and, when
+     * the job can be addressed, a small JobFailed (its id derived from the job and attempt, so a redelivery sends a
+     * duplicate consumers drop). Nothing is downloaded, no attempt is counted.
+     */
+    private void reject(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, RequestRules.Rejection rejection) {
+        String message = rejection.message();
+        LOG.warnf("Refused a request on %s for job %s: %s", meta == null ? CHANNEL : meta.getTopic(), job.jobId(),
+                message);
+        metrics.deadLettered(rejection.code());
+        // A dead letter is a JobEvent on the wire: one without an id or time gets them, the rest stays as it came.
+        JobRequested letter = job.eventId() != null && job.time() != null ? job
+                : new JobRequested(job.eventId() != null ? job.eventId() : UUID.randomUUID(), job.jobId(), job.tenant(),
+                        job.attempt(), job.time() != null ? job.time() : Instant.now(), job.queue(), job.input(),
+                        job.outputs(), job.labels(), job.webhook(), job.maxDurationSeconds(), job.expiresAt(),
+                        job.retry());
+        withRetries("publish the dead letter", () -> {
+            deadLetters.publish(letter, meta, rejection.reason(), message, 0, workerId,
+                    Topics.requests(Topics.DEFAULT_QUEUE));
+            return null;
+        });
+        if (rejection.addressable(job)) {
+            int attempt = Math.max(1, job.attempt() + 1);
+            UUID eventId = UUID.nameUUIDFromBytes(("framewright/JobRefused/" + job.jobId() + "/" + attempt)
+                    .getBytes(StandardCharsets.UTF_8));
+            emitDurably(JobFailed.of(eventId, job.jobId(), job.tenant(), attempt, Instant.now(), rejection.code(),
+                    message));
+        }
+    }
+
     AttemptResult runAttempt(JobRequested job, int attempt, Running self, CompletableFuture<?> recorded) {
-        Duration maxDuration = job.maxDurationSeconds() != null && job.maxDurationSeconds() > 0
-                ? Duration.ofSeconds(job.maxDurationSeconds()) : config.maxJobDuration();
+        // The request may only lower the operator's maximum (the setting job-api checks too), never lift it.
+        Duration maxDuration = JobLimits.maxDuration(job.maxDurationSeconds(), config.maxJobDuration());
         Duration cancelEvery = config.cancelPollInterval().compareTo(Duration.ofSeconds(2)) > 0
                 ? Duration.ofSeconds(2) : config.cancelPollInterval();
         Watchdog watchdog = new Watchdog(System::nanoTime, maxDuration, config.stallTimeout(), cancelEvery,

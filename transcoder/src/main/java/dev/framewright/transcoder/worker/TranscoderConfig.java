@@ -1,5 +1,6 @@
 package dev.framewright.transcoder.worker;
 
+import dev.framewright.events.rules.JobLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -52,8 +53,11 @@ public interface TranscoderConfig {
     @WithDefault("30s")
     Duration retryBackoffMax();
 
-    /** How long one attempt may run, unless the request says ({@code maxDurationSeconds}). Fails with timeout. */
-    @WithDefault("2h")
+    /**
+     * How long one attempt may run; a request's {@code maxDurationSeconds} may only lower it. Fails with timeout.
+     * job-api reads the same setting ({@code JobLimits.MAX_JOB_DURATION}) and refuses a larger request.
+     */
+    @WithDefault(JobLimits.DEFAULT_MAX_JOB_DURATION)
     Duration maxJobDuration();
 
     /** A pipeline whose position in the media has not moved for this long is stalled: aborted and retried. */
@@ -128,22 +132,5 @@ public interface TranscoderConfig {
         /** Longest wait between two admission checks. */
         @WithDefault("60s")
         Duration maxWait();
-    }
-
-    /** Video encoding defaults. */
-    Video video();
-
-    interface Video {
-        /** x264 constant rate factor: lower is better quality and bigger files. */
-        @WithDefault("23")
-        int crf();
-
-        /** x264 preset; the ffmpeg CLI's default is {@code medium}, {@code veryfast} trades a little size for speed. */
-        @WithDefault("veryfast")
-        String preset();
-
-        /** AAC bitrate in bits per second. */
-        @WithDefault("128000")
-        int audioBitrate();
     }
 }

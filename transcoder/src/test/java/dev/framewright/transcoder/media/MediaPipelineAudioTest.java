@@ -130,7 +130,7 @@ class MediaPipelineAudioTest {
 
         assertThat(outcome.failed()).singleElement().satisfies(f -> {
             assertThat(f.code()).isEqualTo("invalid_output");
-            assertThat(f.message()).contains("loudness.targetLufs");
+            assertThat(f.message()).contains("loudness.target_lufs");
         });
     }
 

@@ -1,0 +1,30 @@
+package dev.framewright.events.rules;
+
+import java.time.Duration;
+
+/**
+ * Operator limits that more than one service applies. A job's own value may only lower them: a tenant never lifts
+ * what the operator set.
+ */
+public final class JobLimits {
+
+    /**
+     * The longest one attempt may run, read under this one name by job-api (which refuses a larger
+     * {@code max_duration_seconds}) and by the transcoder (which never waits longer, whatever a record says).
+     * Environment: {@code FRAMEWRIGHT_TRANSCODER_MAX_JOB_DURATION}.
+     */
+    public static final String MAX_JOB_DURATION = "framewright.transcoder.max-job-duration";
+    public static final String DEFAULT_MAX_JOB_DURATION = "2h";
+
+    private JobLimits() {
+    }
+
+    /** How long an attempt may run: the request's {@code maxDurationSeconds} when it is positive and lower. */
+    public static Duration maxDuration(Integer requestedSeconds, Duration operatorMax) {
+        if (requestedSeconds == null || requestedSeconds <= 0) {
+            return operatorMax;
+        }
+        Duration requested = Duration.ofSeconds(requestedSeconds);
+        return requested.compareTo(operatorMax) < 0 ? requested : operatorMax;
+    }
+}
