@@ -8,8 +8,17 @@ import java.util.Locale;
  *
  * @param codec       default aac
  * @param bitrateKbps default 128 (aac, mp3) or 96 (opus)
+ * @param audioTrack  which audio stream of the input: a 0-based index among the audio streams, or an ISO 639
+ *                    language code; default the stream flagged default, else the first
+ * @param loudness    normalise the loudness; default none (the input's level)
  */
-public record AudioOutput(String name, Codec codec, Integer bitrateKbps) implements OutputSpec {
+public record AudioOutput(String name, Codec codec, Integer bitrateKbps, String audioTrack, Loudness loudness)
+        implements OutputSpec {
+
+    /** The input's default track at its own loudness. */
+    public AudioOutput(String name, Codec codec, Integer bitrateKbps) {
+        this(name, codec, bitrateKbps, null, null);
+    }
 
     /** Audio codecs, each with its container. */
     public enum Codec {

@@ -10,8 +10,17 @@ import java.util.List;
  * @param renditions     default 1080/720/480/360 at 5000/2800/1400/800 kbps; renditions taller than the source
  *                       are dropped (the source height is kept when every one would be)
  * @param segmentSeconds target segment length; default 6
+ * @param audioTrack     which audio stream of the input: a 0-based index among the audio streams, or an ISO 639
+ *                       language code; default the stream flagged default, else the first
+ * @param loudness       normalise the audio's loudness; default none (the input's level)
  */
-public record HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds) implements OutputSpec {
+public record HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
+        Loudness loudness) implements OutputSpec {
+
+    /** The input's default audio track at its own loudness. */
+    public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds) {
+        this(name, renditions, segmentSeconds, null, null);
+    }
 
     /** One rung of the ladder. */
     public record Rendition(int height, int bitrateKbps) {

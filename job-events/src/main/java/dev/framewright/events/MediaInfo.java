@@ -18,10 +18,25 @@ import java.util.List;
  * @param streams         every stream of the file, in file order; null where only the summary was measured
  * @param rotation        degrees clockwise the first video stream's stored pictures are turned to be shown (display
  *                        matrix or {@code rotate} tag): 0, 90, 180 or 270; null without video or where not measured
+ * @param loudness        of an output whose loudness was normalised: what was measured and applied; else null
  */
 public record MediaInfo(String format, Double durationSeconds, Integer width, Integer height, String videoCodec,
         Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels, Long bitRate,
-        List<StreamInfo> streams, Integer rotation) {
+        List<StreamInfo> streams, Integer rotation, LoudnessReport loudness) {
+
+    /** Without a loudness report (not normalised). */
+    public MediaInfo(String format, Double durationSeconds, Integer width, Integer height, String videoCodec,
+            Double frameRate, String audioCodec, Integer audioSampleRate, Integer audioChannels, Long bitRate,
+            List<StreamInfo> streams, Integer rotation) {
+        this(format, durationSeconds, width, height, videoCodec, frameRate, audioCodec, audioSampleRate,
+                audioChannels, bitRate, streams, rotation, null);
+    }
+
+    /** This description with a loudness report. */
+    public MediaInfo withLoudness(LoudnessReport report) {
+        return new MediaInfo(format, durationSeconds, width, height, videoCodec, frameRate, audioCodec,
+                audioSampleRate, audioChannels, bitRate, streams, rotation, report);
+    }
 
     /** Without the rotation (not measured). */
     public MediaInfo(String format, Double durationSeconds, Integer width, Integer height, String videoCodec,

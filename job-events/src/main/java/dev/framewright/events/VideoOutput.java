@@ -17,9 +17,19 @@ package dev.framewright.events;
  * @param start       trim: seconds into the source where the output begins; default 0
  * @param duration    trim: seconds of source to keep; default to the end
  * @param overlay     an image composited onto the picture
+ * @param audioTrack  which audio stream of the input: a 0-based index among the audio streams, or an ISO 639
+ *                    language code; default the stream flagged default, else the first
+ * @param loudness    normalise the audio's loudness; default none (the input's level)
  */
 public record VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
-        Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) implements OutputSpec {
+        Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
+        Loudness loudness) implements OutputSpec {
+
+    /** The input's default audio track at its own loudness. */
+    public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, null, null);
+    }
 
     public static VideoOutput of(String name, Integer width, Integer height) {
         return new VideoOutput(name, null, width, height, null, null, null, null, null, null, null);

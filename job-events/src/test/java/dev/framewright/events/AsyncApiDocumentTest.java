@@ -44,7 +44,8 @@ class AsyncApiDocumentTest {
             assertDocumented(spec, spec.getSimpleName());
         }
         for (Class<?> c : List.of(InputObject.class, Webhook.class, MediaInfo.class, StreamInfo.class, OutputResult.class,
-                OutputFile.class, OutputFailure.class, Overlay.class, OutputManifest.class)) {
+                OutputFile.class, OutputFailure.class, Overlay.class, OutputManifest.class,
+                Loudness.class, LoudnessReport.class)) {
             assertDocumented(c, c.getSimpleName());
         }
     }

@@ -4,6 +4,7 @@ import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
+import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The rulebook of outputs: every limit of every output kind, in one place. job-api answers 400 with these
@@ -61,6 +63,13 @@ public final class OutputRules {
     public static final int PREVIEW_MIN_WIDTH = 16;
     public static final int PREVIEW_MAX_WIDTH = 1920;
     public static final double PREVIEW_MAX_FPS = 50;
+
+    /** {@code audio_track} of video, hls and audio outputs: a 0-based index among the audio streams, or ISO 639. */
+    public static final Pattern AUDIO_TRACK = Pattern.compile("[0-9]{1,3}|[A-Za-z]{2,3}");
+    public static final double LOUDNESS_MIN_TARGET_LUFS = -40;
+    public static final double LOUDNESS_MAX_TARGET_LUFS = -5;
+    public static final double LOUDNESS_MIN_TRUE_PEAK_DB = -9;
+    public static final double LOUDNESS_MAX_TRUE_PEAK_DB = 0;
 
     private OutputRules() {
     }
@@ -115,6 +124,7 @@ public final class OutputRules {
             image(c, im);
         } else if (output instanceof AudioOutput a) {
             c.range("bitrate_kbps", a.bitrateKbps(), AUDIO_MIN_KBPS, AUDIO_MAX_KBPS);
+            audio(c, a.audioTrack(), a.loudness());
         } else if (output instanceof PreviewOutput p) {
             preview(c, p);
         }
@@ -131,6 +141,20 @@ public final class OutputRules {
         c.positive("duration", v.duration(), MAX_SECONDS);
         if (v.overlay() != null) {
             overlay(c, v.overlay());
+        }
+        audio(c, v.audioTrack(), v.loudness());
+    }
+
+    /** The audio parameters video, hls and audio outputs share. */
+    private static void audio(Checker c, String audioTrack, Loudness loudness) {
+        if (audioTrack != null && !AUDIO_TRACK.matcher(audioTrack).matches()) {
+            c.error("audio_track", "must be a 0-based audio track index or an ISO 639 language code");
+        }
+        if (loudness != null) {
+            c.range("loudness.target_lufs", loudness.targetLufs(), LOUDNESS_MIN_TARGET_LUFS,
+                    LOUDNESS_MAX_TARGET_LUFS);
+            c.range("loudness.true_peak_db", loudness.truePeakDb(), LOUDNESS_MIN_TRUE_PEAK_DB,
+                    LOUDNESS_MAX_TRUE_PEAK_DB);
         }
     }
 
@@ -153,6 +177,7 @@ public final class OutputRules {
 
     private static void hls(Checker c, HlsOutput h) {
         c.range("segment_seconds", h.segmentSeconds(), HLS_MIN_SEGMENT_SECONDS, HLS_MAX_SEGMENT_SECONDS);
+        audio(c, h.audioTrack(), h.loudness());
         if (h.renditions() == null) {
             return;
         }

@@ -56,6 +56,11 @@ class OutputRulesDocumentTest {
         assertThat(row(doc, "`hls`", "segment_seconds"))
                 .contains(range(HLS_MIN_SEGMENT_SECONDS, HLS_MAX_SEGMENT_SECONDS));
         assertThat(row(doc, "`audio`", "bitrate_kbps")).contains(range(AUDIO_MIN_KBPS, AUDIO_MAX_KBPS));
+        assertThat(row(doc, "Audio:", "loudness.target_lufs")).contains(format(LOUDNESS_MIN_TARGET_LUFS) + " to "
+                + format(LOUDNESS_MAX_TARGET_LUFS));
+        assertThat(row(doc, "Audio:", "loudness.true_peak_db")).contains(format(LOUDNESS_MIN_TRUE_PEAK_DB) + " to "
+                + format(LOUDNESS_MAX_TRUE_PEAK_DB));
+        assertThat(OutputRules.AUDIO_TRACK.pattern()).isEqualTo("[0-9]{1,3}|[A-Za-z]{2,3}"); // the row's words
         assertThat(row(doc, "`preview`", "duration")).contains("at most " + format(PREVIEW_MAX_SECONDS));
         assertThat(row(doc, "`preview`", "width")).contains(range(PREVIEW_MIN_WIDTH, PREVIEW_MAX_WIDTH));
         assertThat(row(doc, "`preview`", "fps")).contains("at most " + format(PREVIEW_MAX_FPS));

@@ -6,6 +6,7 @@ import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
+import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
@@ -51,6 +52,20 @@ class OutputRulesTest {
         assertThat(fields(new PreviewOutput("p", null, Double.POSITIVE_INFINITY, null, null, null)))
                 .containsExactly("outputs[0].start");
         assertThat(fields(new ImageOutput("i", null, null, null, Double.NaN, null))).containsExactly("outputs[0].at_seconds");
+    }
+
+    @Test
+    void audioTrackIsAnIndexOrALanguageAndLoudnessStaysInRange() {
+        assertThat(fields(new AudioOutput("a", null, null, "0", null), new AudioOutput("b", null, null, "fra", null),
+                new AudioOutput("c", null, null, "fr", null))).isEmpty();
+        assertThat(fields(new AudioOutput("a", null, null, "french", null))).containsExactly("outputs[0].audio_track");
+        assertThat(fields(new AudioOutput("a", null, null, "-1", null))).containsExactly("outputs[0].audio_track");
+        assertThat(fields(new HlsOutput("h", null, null, null, new Loudness(null, -40.0, 0.0)))).isEmpty();
+        assertThat(fields(new HlsOutput("h", null, null, null, new Loudness(null, -4.0, -10.0))))
+                .containsExactly("outputs[0].loudness.target_lufs", "outputs[0].loudness.true_peak_db");
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, null, "x1",
+                new Loudness(Loudness.Preset.BROADCAST, Double.NaN, null))))
+                .containsExactly("outputs[0].audio_track", "outputs[0].loudness.target_lufs");
     }
 
     @Test

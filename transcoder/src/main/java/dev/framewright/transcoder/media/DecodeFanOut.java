@@ -57,15 +57,19 @@ final class DecodeFanOut {
      *
      * @param upright       null, or the chain every decoded picture goes through first (deinterlace, scale, turn
      *                      upright; see {@link PictureGeometry#filter}); it yields yuv420p at {@code decoded}
+     * @param routes        the audio of every sink that takes audio: from the grabber's own audio stream, or (a route
+     *                      with a grabber of its own) from another stream, read in step with this decode
      * @throws MediaException        {@code UNSUPPORTED_MEDIA} when the input cannot be decoded
      * @throws CancellationException when the thread is interrupted
      */
     static void run(FFmpegFrameGrabber grabber, OutputPlans.Source src, BoxFit.Size decoded, PictureFilter upright,
-            List<Sink> sinks, Progress progress) throws MediaException {
+            List<Sink> sinks, List<AudioRoute> routes, Progress progress) throws MediaException {
         long startUs = FFmpegSupport.startMicros(grabber);
         double lastEnd = sinks.stream().mapToDouble(s -> s.window().end()).max().orElse(0);
         boolean wantVideo = sinks.stream().anyMatch(Sink::takesVideo);
-        boolean wantAudio = src.audio() && sinks.stream().anyMatch(s -> s.takesAudio);
+        List<AudioRoute> mainRoutes = routes.stream().filter(r -> !r.ownGrabber()).toList();
+        List<AudioRoute> ownRoutes = routes.stream().filter(AudioRoute::ownGrabber).toList();
+        boolean wantAudio = src.audio() && !mainRoutes.isEmpty();
         SharedFrame.Pool pool = wantVideo ? new SharedFrame.Pool(POOL_FRAMES, decoded.width(), decoded.height())
                 : null;
         Repacker repack = new Repacker();
@@ -109,16 +113,25 @@ final class DecodeFanOut {
                 } else if (frame.samples != null && wantAudio) {
                     int n = sampleCount(frame);
                     audioAt = t + (frame.sampleRate > 0 ? (double) n / frame.sampleRate : 0);
-                    fanOutAudio(frame, t, n, sinks);
+                    for (AudioRoute r : mainRoutes) {
+                        r.accept(frame, t, n);
+                    }
                     if (!wantVideo) {
                         double wall = (System.nanoTime() - wallStart) / 1e9;
                         progress.onProgress(t, wall > 0 ? frames / wall : 0);
                     }
                 }
+                double at = Math.min(videoAt, audioAt);
+                for (AudioRoute r : ownRoutes) {
+                    r.pumpTo(Double.isFinite(at) ? at + 0.2 : Double.POSITIVE_INFINITY, startUs);
+                }
             }
             if (upright != null) {
                 upright.end(); // bwdif holds one frame back
                 drain(upright, startUs, sinks, targets, pool, repack);
+            }
+            for (AudioRoute r : routes) {
+                r.end(startUs); // the rest of another stream, what the audio chains hold back
             }
             for (Sink s : sinks) {
                 s.end();
@@ -221,23 +234,28 @@ final class DecodeFanOut {
         }
     }
 
-    private static void fanOutAudio(Frame frame, double t, int n, List<Sink> sinks) throws InterruptedException {
-        Buffer[] copy = null;
+    /**
+     * Offers samples [window start, window end) of one chunk at source time {@code t} to each sink.
+     *
+     * @param copied the samples are this call's own (heap) buffers, else the grabber's, copied before use
+     */
+    static void fanOutAudio(Buffer[] samples, boolean copied, int rate, int channels, double t, int n,
+            List<Sink> sinks) throws InterruptedException {
+        Buffer[] copy = copied ? samples : null;
         for (Sink s : sinks) {
             if (!s.takesAudio || !s.alive() || n <= 0) {
                 continue;
             }
-            int rate = frame.sampleRate;
             int from = (int) Math.max(0, Math.round((s.window().start() - t) * rate));
             int to = (int) Math.min(n, Math.round((s.window().end() - t) * rate));
             if (from >= to) {
                 continue;
             }
             if (copy == null) {
-                copy = copy(frame.samples);
+                copy = copy(samples);
             }
-            Buffer[] view = view(copy, frame.audioChannels, from, to);
-            s.offer(new Sink.AudioItem(view, rate, frame.audioChannels, t + (double) to / rate));
+            Buffer[] view = view(copy, channels, from, to);
+            s.offer(new Sink.AudioItem(view, rate, channels, t + (double) to / rate));
         }
     }
 

@@ -15,6 +15,7 @@ import dev.framewright.events.Container;
 import dev.framewright.events.FailureCode;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
+import dev.framewright.events.Loudness;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.OutputFailure;
 import dev.framewright.events.OutputSpec;
@@ -179,8 +180,16 @@ public final class MediaPipeline {
     private static void transcode(Path input, MediaInfo inputInfo, List<OutputSpec> specs,
             Map<String, Path> overlayImages, Path root, Listener progress, Map<String, RenderedOutput> rendered,
             Map<String, OutputFailure> failed, boolean allowCopy) throws MediaException {
+        List<AudioTracks.Track> tracks = audioTracks(input, inputInfo);
+        int primary = AudioTracks.choose(tracks, null); // the main decode reads the default track
         // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
-        FFmpegFrameGrabber grabber = FFmpegSupport.open(input, g -> g.setPixelFormat(AV_PIX_FMT_YUV420P));
+        FFmpegFrameGrabber grabber = FFmpegSupport.open(input, g -> {
+            g.setPixelFormat(AV_PIX_FMT_YUV420P);
+            g.setAudioStream(primary);
+        });
+        Map<String, AudioTracks.Track> trackOf = new LinkedHashMap<>();
+        List<AudioRoute> routes = new ArrayList<>();
+        Map<String, AudioRoute> routeOf = new LinkedHashMap<>();
         List<Job> planned = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
         List<Copy> copies = new ArrayList<>();
@@ -197,14 +206,19 @@ public final class MediaPipeline {
                 try {
                     deleteTree(dir);
                     Files.createDirectories(dir);
-                    if (allowCopy && spec instanceof VideoOutput v) {
+                    AudioTracks.Track track = track(tracks, audioTrack(spec));
+                    if (track != null) {
+                        trackOf.put(spec.name(), track);
+                    }
+                    boolean copyAudio = loudness(spec) == null && (track == null || track.streamIndex() == primary);
+                    if (allowCopy && copyAudio && spec instanceof VideoOutput v) {
                         OutputPlans.VideoPlan plan = OutputPlans.video(v, src, overlayImages);
                         if (StreamCopy.fits(v, plan, src, geometry, colour, grabber)) {
                             copies.add(new Copy(v, plan, dir));
                             continue;
                         }
                     }
-                    planned.add(job(spec, src, colour, overlayImages, dir));
+                    planned.add(job(spec, withTrack(src, track), colour, overlayImages, dir));
                 } catch (MediaException e) {
                     deleteTree(dir);
                     failed.put(spec.name(), failure(spec, e.code(), e.getMessage()));
@@ -218,9 +232,15 @@ public final class MediaPipeline {
                     for (Sink s : job.sinks()) {
                         s.decodedAt(decoded.size());
                     }
+                    AudioRoute route = route(job, input, trackOf.get(job.spec().name()), grabber, routes);
+                    if (route != null) {
+                        routeOf.put(job.spec().name(), route);
+                    }
                     openAll(job.sinks());
                     jobs.add(job);
                 } catch (MediaException e) {
+                    routes.forEach(r -> r.sinks.removeAll(job.sinks()));
+                    routeOf.remove(job.spec().name());
                     deleteTree(job.dir());
                     failed.put(job.spec().name(), failure(job.spec(), e.code(), e.getMessage()));
                 }
@@ -230,13 +250,13 @@ public final class MediaPipeline {
             for (int i = 0; i < copies.size(); i++) {
                 // the decoder's grabber has read nothing yet: the last copy may use it when nothing is decoded
                 boolean useMain = jobs.isEmpty() && i == copies.size() - 1;
-                if (!copy(copies.get(i), useMain ? grabber : null, input, inputInfo, src, progress, stagePercent,
-                        rendered)) {
+                if (!copy(copies.get(i), useMain ? grabber : null, input, inputInfo, src, primary, progress,
+                        stagePercent, rendered)) {
                     copiesToEncode.add(copies.get(i).spec());
                 }
             }
             if (!jobs.isEmpty()) {
-                decode(grabber, src, decoded, jobs, progress, stagePercent, rendered, failed);
+                decode(grabber, src, decoded, jobs, routes, routeOf, progress, stagePercent, rendered, failed);
             }
         } catch (MediaException | RuntimeException | Error e) { // CancellationException included
             jobs.forEach(job -> deleteTree(job.dir()));
@@ -250,6 +270,7 @@ public final class MediaPipeline {
                     }
                 }
             }
+            routes.forEach(AudioRoute::close);
             FFmpegSupport.closeQuietly(grabber);
         }
         if (!copiesToEncode.isEmpty()) {
@@ -259,14 +280,14 @@ public final class MediaPipeline {
 
     /** Decodes the input once and feeds every job's sinks; then finishes each job or records its failure. */
     private static void decode(FFmpegFrameGrabber grabber, OutputPlans.Source src, Decoded decoded,
-            List<Job> jobs, Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered,
+            List<Job> jobs, List<AudioRoute> routes, Map<String, AudioRoute> routeOf, Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered,
             Map<String, OutputFailure> failed) throws MediaException {
         List<Sink> sinks = jobs.stream().flatMap(j -> j.sinks().stream()).toList();
         PictureFilter upright = decoded.filter() == null ? null
                 : new PictureFilter(decoded.filter(), decoded.geometry().sarNum(), decoded.geometry().sarDen());
         try {
             sinks.forEach(Sink::start);
-            DecodeFanOut.run(grabber, src, decoded.size(), upright, sinks, (seconds, fps) -> progress.onProgress(
+            DecodeFanOut.run(grabber, src, decoded.size(), upright, sinks, routes, (seconds, fps) -> progress.onProgress(
                     "transcoding", seconds, fps, percents(jobs, stagePercent)));
         } finally {
             if (upright != null) {
@@ -285,7 +306,7 @@ public final class MediaPipeline {
                 if (sinkFailure != null) {
                     throw sinkFailure;
                 }
-                rendered.put(name, job.finisher().finish());
+                rendered.put(name, withLoudness(job.finisher().finish(), routeOf.get(name)));
             } catch (MediaException e) {
                 deleteTree(job.dir());
                 failed.put(name, failure(job.spec(), e.code(), e.getMessage()));
@@ -301,12 +322,13 @@ public final class MediaPipeline {
      * @param grabber the input opened and unread, or null to open one
      */
     private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, MediaInfo inputInfo,
-            OutputPlans.Source src,
+            OutputPlans.Source src, int audioStream,
             Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered)
             throws MediaException {
         String name = c.spec().name();
         Path file = c.dir().resolve("video." + c.plan().container().extension());
-        FFmpegFrameGrabber in = grabber != null ? grabber : FFmpegSupport.open(input, null);
+        FFmpegFrameGrabber in = grabber != null ? grabber
+                : FFmpegSupport.open(input, g -> g.setAudioStream(audioStream));
         double duration = src.durationSeconds();
         try {
             StreamCopy.copy(in, c.plan(), file, (seconds, fps) -> {
@@ -646,6 +668,106 @@ public final class MediaPipeline {
         }
         return MediaInfo.summary(plan.format().wireName(), plan.window().length(), plan.size().width(),
                 plan.size().height(), plan.format().wireName(), plan.fps(), null, null, null);
+    }
+
+    // ---------------------------------------------------------------- audio: track, downmix, loudness
+
+    /** The input's audio streams: from the probe when it lists one or none, else read from the container. */
+    private static List<AudioTracks.Track> audioTracks(Path input, MediaInfo info) throws MediaException {
+        if (info != null && info.streams() != null) {
+            List<dev.framewright.events.StreamInfo> audio = info.streams().stream()
+                    .filter(s -> s.kind().equals("audio")).toList();
+            if (audio.size() <= 1) {
+                return audio.stream().map(s -> new AudioTracks.Track(s.index(), s.language(), true)).toList();
+            }
+        }
+        FFmpegFrameGrabber g = FFmpegSupport.open(input, null);
+        try {
+            return AudioTracks.of(g.getFormatContext());
+        } finally {
+            FFmpegSupport.closeQuietly(g);
+        }
+    }
+
+    private static AudioTracks.Track track(List<AudioTracks.Track> tracks, String audioTrack) throws MediaException {
+        int index = AudioTracks.choose(tracks, audioTrack);
+        return tracks.stream().filter(t -> t.streamIndex() == index).findFirst().orElse(null);
+    }
+
+    private static String audioTrack(OutputSpec spec) {
+        if (spec instanceof VideoOutput v) {
+            return v.audioTrack();
+        } else if (spec instanceof HlsOutput h) {
+            return h.audioTrack();
+        } else if (spec instanceof AudioOutput a) {
+            return a.audioTrack();
+        }
+        return null;
+    }
+
+    private static Loudness loudness(OutputSpec spec) {
+        if (spec instanceof VideoOutput v) {
+            return v.loudness();
+        } else if (spec instanceof HlsOutput h) {
+            return h.loudness();
+        } else if (spec instanceof AudioOutput a) {
+            return a.loudness();
+        }
+        return null;
+    }
+
+    /** The source as the output hears it: the chosen track's channels and rate (the decoder's track for video). */
+    private static OutputPlans.Source withTrack(OutputPlans.Source src, AudioTracks.Track track) {
+        if (track == null || !src.audio() || track.channels() <= 0) {
+            return src;
+        }
+        return new OutputPlans.Source(src.width(), src.height(), src.sampleAspect(), src.fps(), src.video(),
+                src.stillImage(), true, track.channels(), track.sampleRate() > 0 ? track.sampleRate()
+                        : src.sampleRate(), src.durationSeconds());
+    }
+
+    /**
+     * Puts the job's audio sinks on the route of their stream and treatment, measuring the loudness first when the
+     * output asks for normalisation (one measurement per stream and window). Null when the job takes no audio.
+     */
+    private static AudioRoute route(Job job, Path input, AudioTracks.Track track, FFmpegFrameGrabber grabber,
+            List<AudioRoute> routes) throws MediaException {
+        List<Sink> audio = job.sinks().stream().filter(s -> s.takesAudio).toList();
+        if (audio.isEmpty() || track == null) {
+            return null;
+        }
+        int channels = track.channels() > 0 ? track.channels() : grabber.getAudioChannels();
+        AudioRoute.Normalisation normalisation = null;
+        Loudness wanted = loudness(job.spec());
+        if (wanted != null) {
+            LoudnessMeter.Measured m = LoudnessMeter.measure(input, track.streamIndex(), audio.get(0).window());
+            if (m.integratedLufs() != null) { // silence stays silent
+                normalisation = new AudioRoute.Normalisation(wanted.resolvedTargetLufs(),
+                        wanted.resolvedTruePeakDb(), m.integratedLufs(),
+                        m.truePeakDb() == null ? Double.NEGATIVE_INFINITY : m.truePeakDb());
+            }
+        }
+        for (AudioRoute r : routes) {
+            // a trimmed output measured its own window: it shares a route only with the same gain
+            if (r.stream == track.streamIndex() && java.util.Objects.equals(r.loudness, normalisation)) {
+                r.sinks.addAll(audio);
+                return r;
+            }
+        }
+        AudioRoute r = new AudioRoute(track.streamIndex(), channels, normalisation);
+        routes.add(r);
+        if (track.streamIndex() != grabber.getAudioStream()) {
+            r.openOwn(input);
+        }
+        r.sinks.addAll(audio);
+        return r;
+    }
+
+    private static RenderedOutput withLoudness(RenderedOutput out, AudioRoute route) {
+        if (route == null || route.report() == null || out.media() == null) {
+            return out;
+        }
+        return new RenderedOutput(out.name(), out.type(), out.files(), out.media().withLoudness(route.report()));
     }
 
     // ---------------------------------------------------------------- helpers
