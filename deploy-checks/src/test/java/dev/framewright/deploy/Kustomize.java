@@ -156,6 +156,7 @@ final class Kustomize {
                 merge((ObjectNode) current, value, strategic);
             } else if (strategic && value.isArray() && current != null && current.isArray() && named(value) && named(current)) {
                 ArrayNode list = (ArrayNode) current;
+                int inserted = 0; // Kustomize puts a patch's new items first, in the patch's order
                 for (JsonNode item : value) {
                     JsonNode match = null;
                     for (JsonNode existing : list) {
@@ -166,7 +167,7 @@ final class Kustomize {
                     if (match != null) {
                         merge((ObjectNode) match, item, true);
                     } else {
-                        list.add(item.deepCopy());
+                        list.insert(inserted++, item.deepCopy());
                     }
                 }
             } else {
