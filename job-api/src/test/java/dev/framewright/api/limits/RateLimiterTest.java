@@ -41,6 +41,8 @@ class RateLimiterTest {
             public Duration queueDepthRefresh() { return Duration.ofSeconds(2); }
             public String transcoderGroup() { return "transcoder"; }
             public Duration maxRetention() { return Duration.ofDays(30); }
+            public Duration maxWait() { return Duration.ofSeconds(30); }
+            public int maxInlineInputBytes() { return 4 << 20; }
         };
     }
 
