@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
                 "  framewright submit clip.mp4 --output 720p=video:height=720 --output thumbs=thumbnails:every_seconds=10 --watch",
                 "  framewright submit clip.mp4 --output ladder=hls --output meta=probe --label customer=acme",
-                "  framewright submit clip.mp4 --spec spec.json"})
+                "  framewright submit clip.mp4 --spec spec.json",
+                "  framewright submit photo.jpg --output thumb=image:width=320 --wait 20"})
 class SubmitCommand extends ApiCommand {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The media file to upload.")
@@ -48,6 +49,15 @@ class SubmitCommand extends ApiCommand {
     @Option(names = "--watch", description = "Follow the job until it is over; exit 0 only if it succeeded.")
     boolean watch;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", description = "Ask the API to answer only once the job is "
+            + "over, if that takes at most SECONDS (Prefer: wait, capped by the API, 30 s by default); exit as "
+            + "--watch does when it is over, else print the id (or keep following with --watch).")
+    Integer waitSeconds;
+
+    @Option(names = "--start-within", paramLabel = "SECONDS", description = "Fail the job unstarted "
+            + "(start_deadline_exceeded) if no worker starts it within SECONDS.")
+    Integer startWithin;
+
     @Option(names = "--json", description = "Print the job document (with --watch: the events, one JSON per line).")
     boolean json;
 
@@ -69,11 +79,27 @@ class SubmitCommand extends ApiCommand {
         String tail = "\r\n--" + boundary + "--\r\n";
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Idempotency-Key", idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString());
+        if (waitSeconds != null) {
+            if (waitSeconds < 0) {
+                throw new CliException(Main.EXIT_USAGE, "--wait must be 0 or more seconds");
+            }
+            headers.put("Prefer", "wait=" + waitSeconds);
+        }
         JsonNode job = main.api().post("/v1/jobs", BodyPublishers.concat(
                         BodyPublishers.ofString(head, StandardCharsets.UTF_8), BodyPublishers.ofFile(file),
                         BodyPublishers.ofString(tail, StandardCharsets.UTF_8)),
                 "multipart/form-data; boundary=" + boundary, headers);
         String id = job.path("id").asText();
+        if (waitSeconds != null && List.of("succeeded", "failed", "canceled").contains(job.path("status").asText())) {
+            // The API waited and answered the finished job: nothing left to follow.
+            if (json) {
+                printJson(job);
+            } else {
+                out().println(id);
+                out().flush();
+            }
+            return exitFor(job);
+        }
         if (json && !watch) {
             printJson(job);
             return Main.EXIT_OK;
@@ -108,6 +134,9 @@ class SubmitCommand extends ApiCommand {
         }
         if (queue != null) {
             spec.put("queue", queue);
+        }
+        if (startWithin != null) {
+            spec.put("start_within_seconds", startWithin);
         }
         if (!labels.isEmpty()) {
             ObjectNode l = spec.has("labels") && spec.get("labels").isObject() ? (ObjectNode) spec.get("labels")

@@ -28,7 +28,12 @@ public enum FailureCode {
      * The job's result could not be reported: its terminal event stayed larger than the event bus accepts, even with
      * long file lists moved to manifests. The outputs may be stored; the job is failed so its queue moves on.
      */
-    OUTPUT_TOO_LARGE;
+    OUTPUT_TOO_LARGE,
+    /**
+     * No worker took the job before its start deadline ({@code start_within_seconds}): it was failed unstarted, no
+     * attempt made and nothing read, because nobody waits for its answer any more.
+     */
+    START_DEADLINE_EXCEEDED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

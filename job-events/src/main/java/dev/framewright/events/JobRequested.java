@@ -19,10 +19,25 @@ import java.util.UUID;
  *                           transcoder's configured maximum
  * @param expiresAt          when inputs and outputs are deleted; null: kept
  * @param retry              true when this re-runs outputs of a finished job; the others keep their results
+ * @param startDeadline      a worker that takes the request later than this fails it unstarted with
+ *                           {@code start_deadline_exceeded} instead of running it; null: no deadline
  */
 public record JobRequested(UUID eventId, UUID jobId, String tenant, int attempt, Instant time, String queue,
         InputObject input, List<OutputSpec> outputs, Map<String, String> labels, Webhook webhook,
-        Integer maxDurationSeconds, Instant expiresAt, boolean retry) implements JobEvent {
+        Integer maxDurationSeconds, Instant expiresAt, boolean retry, Instant startDeadline) implements JobEvent {
+
+    /** A request without a start deadline (the form before {@code startDeadline} was added). */
+    public JobRequested(UUID eventId, UUID jobId, String tenant, int attempt, Instant time, String queue,
+            InputObject input, List<OutputSpec> outputs, Map<String, String> labels, Webhook webhook,
+            Integer maxDurationSeconds, Instant expiresAt, boolean retry) {
+        this(eventId, jobId, tenant, attempt, time, queue, input, outputs, labels, webhook, maxDurationSeconds,
+                expiresAt, retry, null);
+    }
+
+    /** Whether a worker taking the request at {@code now} is too late to start it. */
+    public boolean startDeadlinePassed(Instant now) {
+        return startDeadline != null && now.isAfter(startDeadline);
+    }
 
     /** A new job in the default queue with no labels, webhook or deadline overrides. */
     public static JobRequested simple(UUID eventId, UUID jobId, String tenant, Instant time, InputObject input,

@@ -103,6 +103,19 @@ class CliTest extends SystemTest {
     }
 
     @Test
+    void shouldSubmitAndWaitForTheFinishedJobInOneRequest() throws Exception {
+        Path picture = media.resolve("wait.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(160, 120,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", picture.toFile());
+        Run submit = cli("submit", picture.toString(), "--output", "thumb=image:width=80", "--wait", "20",
+                "--start-within", "60", "--json");
+        assertThat(submit.exit()).as(submit.toString()).isZero();
+        JsonNode job = submit.json();
+        assertThat(job.path("status").asText()).isEqualTo("succeeded");
+        assertThat(job.path("outputs").get(0).path("files")).isNotEmpty();
+    }
+
+    @Test
     void shouldExitNonZeroWithTheErrorCodeWhenTheJobFails() throws Exception {
         Path clip = Media.clip(media, 320, 240, 2);
         // The trim starts after the end of the clip: that output fails with invalid_output.

@@ -13,6 +13,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -25,6 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -35,7 +43,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
  * {@code /v1/jobs}: submit, list, read, cancel and retry jobs. Every method is blocking (worker threads) and scoped
- * to the caller's tenant: another tenant's job answers 404.
+ * to the caller's tenant: another tenant's job answers 404. A submission with {@code Prefer: wait=N} returns its
+ * worker thread once the job is accepted and waits for its end on timers ({@link JobWaiter}).
  */
 @Path("/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,9 +66,11 @@ public class JobResource {
     private final JobCommands commands;
     private final Caller caller;
     private final ObjectMapper json;
+    private final JobWaiter waiter;
 
     public JobResource(JobSubmissionService submissions, JobSpecParser specParser, JobReadModel readModel,
-            JobCommands commands, Caller caller, ObjectMapper json) {
+            JobCommands commands, Caller caller, ObjectMapper json, JobWaiter waiter) {
+        this.waiter = waiter;
         this.submissions = submissions;
         this.specParser = specParser;
         this.readModel = readModel;
@@ -70,32 +81,47 @@ public class JobResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
     @Operation(summary = "Submit a job with its media",
             description = "Multipart: 'file' (the media), 'spec' (the job spec as JSON), optionally 'overlay' (an image "
-                    + "that video outputs with an overlay composite). 202 once the job is durably queued.")
-    public Response submit(@RestForm("file") FileUpload file, @RestForm("spec") String spec,
+                    + "that video outputs with an overlay composite). 202 once the job is durably queued; with "
+                    + "'Prefer: wait=N', 200 with the finished job if it ends within N seconds.")
+    @Parameter(name = "Prefer", in = ParameterIn.HEADER, description = WAIT_DOC, schema = @Schema(type = SchemaType.STRING))
+    public Uni<Response> submit(@RestForm("file") FileUpload file, @RestForm("spec") String spec,
             @RestForm("overlay") FileUpload overlay, @RestHeader("Idempotency-Key") String idempotencyKey,
-            UriInfo uri) {
+            @Context HttpHeaders headers, UriInfo uri) {
         checkKey(idempotencyKey);
         JobSpec parsed = specParser.parse(spec, false);
-        return accepted(submissions.submit(caller.tenant(), parsed, part("file", file), part("overlay", overlay),
-                idempotencyKey), uri);
+        return answer(submissions.submit(caller.tenant(), parsed, part("file", file), part("overlay", overlay),
+                idempotencyKey), headers, uri);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a job for an input uploaded through POST /v1/uploads")
+    @Blocking
+    @Operation(summary = "Submit a job for an input uploaded through POST /v1/uploads, or carried inline",
+            description = "JSON: the job spec with 'upload_id', or with 'input': {'base64', 'filename', "
+                    + "'content_type'} for media of at most framewright.limits.max-inline-input-bytes (4 MiB). 202 "
+                    + "once the job is durably queued; with 'Prefer: wait=N', 200 with the finished job if it ends "
+                    + "within N seconds.")
+    @Parameter(name = "Prefer", in = ParameterIn.HEADER, description = WAIT_DOC, schema = @Schema(type = SchemaType.STRING))
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobSpec.class)))
-    public Response submitUploaded(java.io.InputStream body, @RestHeader("Idempotency-Key") String idempotencyKey,
-            UriInfo uri) throws IOException {
+    public Uni<Response> submitUploaded(java.io.InputStream body, @RestHeader("Idempotency-Key") String idempotencyKey,
+            @Context HttpHeaders headers, UriInfo uri) throws IOException {
         checkKey(idempotencyKey);
-        // Read no more than a spec may be: a huge JSON body is refused without buffering it.
-        byte[] bytes = body.readNBytes(JobSpec.MAX_BYTES + 1);
-        if (bytes.length > JobSpec.MAX_BYTES) {
-            throw ApiException.invalidField("spec", "is more than " + JobSpec.MAX_BYTES + " bytes; at most " + JobSpec.MAX_BYTES);
+        // Read no more than a spec and an inline input may be: a huge JSON body is refused without buffering it.
+        int max = specParser.maxBodyBytes();
+        byte[] bytes = body.readNBytes(max + 1);
+        if (bytes.length > max) {
+            throw new ApiException(413, "payload_too_large", "Payload too large", "A JSON job is at most " + max
+                    + " bytes: a spec of " + JobSpec.MAX_BYTES + " and an inline input; upload larger media with "
+                    + "POST /v1/uploads");
         }
         JobSpec parsed = specParser.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), true);
-        return accepted(submissions.submitUploaded(caller.tenant(), parsed, idempotencyKey), uri);
+        bytes = null; // an inline input is decoded from the spec; the raw body need not stay reachable meanwhile
+        String tenant = caller.tenant();
+        return answer(parsed.input() != null ? submissions.submitInline(tenant, parsed, idempotencyKey)
+                : submissions.submitUploaded(tenant, parsed, idempotencyKey), headers, uri);
     }
 
     @GET
@@ -191,11 +217,42 @@ public class JobResource {
                 .filter(d -> d.id() == delivery).findFirst().orElseThrow()).build();
     }
 
-    private Response accepted(JobSubmissionService.Accepted accepted, UriInfo uri) {
-        Response.ResponseBuilder response = Response.status(accepted.status())
-                .entity(accepted.body())
-                .type(MediaType.APPLICATION_JSON)
-                .location(uri.getBaseUriBuilder().path(OutputPaths.job(accepted.jobId())).build());
+    static final String WAIT_DOC = "wait=N (RFC 7240): answer 200 with the finished job (succeeded, failed or "
+            + "canceled) if it ends within N seconds, at most framewright.limits.max-wait (30 s; more is cut to it), "
+            + "else the usual 202 after N seconds. Preference-Applied: wait=N says how long was waited.";
+
+    /**
+     * The 202 (or an idempotent replay's first answer); with {@code Prefer: wait=N}, the finished job (200) if the
+     * read model shows it ended within N seconds. A replay waits too: a client that retries gets the answer it
+     * waited for.
+     */
+    private Uni<Response> answer(JobSubmissionService.Accepted accepted, HttpHeaders headers, UriInfo uri) {
+        java.net.URI location = uri.getBaseUriBuilder().path(OutputPaths.job(accepted.jobId())).build();
+        long wait = waiter.seconds(headers.getRequestHeader("Prefer"));
+        if (wait <= 0 || accepted.status() != 202) {
+            return Uni.createFrom().item(respond(accepted, accepted.status(), accepted.body(), location, 0));
+        }
+        String tenant = caller.tenant(); // request-scoped: read on this thread
+        return waiter.awaitEnd(tenant, accepted.jobId(), java.time.Duration.ofSeconds(wait))
+                .onItem().transformToUni(ended -> !ended
+                        ? Uni.createFrom().item(respond(accepted, accepted.status(), accepted.body(), location, wait))
+                        // The finished document is read with JDBC: on a worker, for that one read only.
+                        : Uni.createFrom().item(() -> respond(accepted, 200, finished(tenant, accepted.jobId()),
+                                location, wait)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+    }
+
+    private Object finished(String tenant, UUID jobId) {
+        JobRow job = commands.find(tenant, jobId);
+        return JobReadModel.document(job, job.webhookUrl() == null ? null : readModel.deliveries(tenant, jobId));
+    }
+
+    private static Response respond(JobSubmissionService.Accepted accepted, int status, Object body,
+            java.net.URI location, long waited) {
+        Response.ResponseBuilder response = Response.status(status).entity(body).type(MediaType.APPLICATION_JSON)
+                .location(location);
+        if (waited > 0) {
+            response.header("Preference-Applied", "wait=" + waited);
+        }
         return (accepted.replayed() ? response.header("Idempotent-Replayed", "true") : response).build();
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.framewright.api.problem.ApiException;
+import dev.framewright.api.problem.Problem;
 import dev.framewright.api.problem.Problem.FieldError;
 import dev.framewright.api.problem.Violations;
 import dev.framewright.api.limits.LimitsConfig;
@@ -50,6 +51,7 @@ public class JobSpecParser {
     private final Validator validator;
     private final long maxDurationSeconds;
     private final long maxRetentionHours;
+    private final int maxInlineInputBytes;
 
     public JobSpecParser(ObjectMapper mapper, Validator validator, LimitsConfig limits,
             @ConfigProperty(name = JobLimits.MAX_JOB_DURATION, defaultValue = JobLimits.DEFAULT_MAX_JOB_DURATION)
@@ -57,6 +59,11 @@ public class JobSpecParser {
             @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
         this.maxDurationSeconds = maxJobDuration.toSeconds();
         this.maxRetentionHours = limits.maxRetention().toHours();
+        this.maxInlineInputBytes = limits.maxInlineInputBytes();
+        if (maxInlineInputBytes < 0 || maxInlineInputBytes > JobLimits.MAX_INLINE_INPUT_BYTES) {
+            throw new IllegalStateException("framewright.limits.max-inline-input-bytes (" + maxInlineInputBytes
+                    + ") must be between 0 and " + JobLimits.MAX_INLINE_INPUT_BYTES + " (JobLimits.MAX_INLINE_INPUT_BYTES)");
+        }
         if (defaultRetentionHours > maxRetentionHours) {
             throw new IllegalStateException("framewright.retention.default-hours (" + defaultRetentionHours
                     + ") is above framewright.limits.max-retention (" + limits.maxRetention() + ")");
@@ -90,7 +97,7 @@ public class JobSpecParser {
             throw ApiException.invalidField("spec", "is not valid UTF-8");
         }
         int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > JobSpec.MAX_BYTES) {
+        if (bytes > maxBodyBytes()) {
             throw ApiException.invalidField("spec", "is " + bytes + " bytes; at most " + JobSpec.MAX_BYTES);
         }
         JobSpec spec;
@@ -114,6 +121,12 @@ public class JobSpecParser {
         if (spec == null) {
             throw ApiException.invalidField("spec", "must be a JSON object");
         }
+        // An inline input's bytes do not count against the spec's own size; its decoded size has its own cap.
+        int inlineChars = spec.input() != null && spec.input().base64() != null ? spec.input().base64().length() : 0;
+        if (bytes - inlineChars > JobSpec.MAX_BYTES) {
+            throw ApiException.invalidField("spec", "is " + (bytes - inlineChars) + " bytes"
+                    + (inlineChars > 0 ? " besides input.base64" : "") + "; at most " + JobSpec.MAX_BYTES);
+        }
         List<FieldError> errors = new ArrayList<>(Violations.fieldErrors(validator.validate(spec)));
         List<Violation> violations = new ArrayList<>(OutputRules.check(spec.outputs()));
         violations.addAll(ClientText.labels(spec.labels()));
@@ -132,16 +145,77 @@ public class JobSpecParser {
             errors.add(new FieldError("retention_hours", "must be at most " + maxRetentionHours
                     + ", this deployment's maximum"));
         }
-        if (withUpload && (spec.uploadId() == null || spec.uploadId().isBlank())) {
-            errors.add(new FieldError("upload_id", "is required: the id POST /v1/uploads returned"));
-        } else if (!withUpload && spec.uploadId() != null) {
-            errors.add(new FieldError("upload_id", "must not be given with a multipart 'file'"));
+        if (!withUpload) {
+            if (spec.uploadId() != null) {
+                errors.add(new FieldError("upload_id", "must not be given with a multipart 'file'"));
+            }
+            if (spec.input() != null) {
+                errors.add(new FieldError("input", "must not be given with a multipart 'file'"));
+            }
+        } else if (spec.input() != null) {
+            if (spec.uploadId() != null) {
+                errors.add(new FieldError("input", "give either upload_id or input, not both"));
+            }
+            errors.addAll(inlineInputErrors(spec));
+        } else if (spec.uploadId() == null || spec.uploadId().isBlank()) {
+            errors.add(new FieldError("upload_id", "is required: the id POST /v1/uploads returned (or send the media "
+                    + "inline as input.base64)"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalidSpec(errors.stream()
                     .sorted(java.util.Comparator.comparing(FieldError::field)).toList());
         }
         return spec;
+    }
+
+    /**
+     * The largest JSON body {@code POST /v1/jobs} reads: a spec, plus an inline input's base64 (4 characters per 3
+     * bytes) with room for line breaks.
+     */
+    public int maxBodyBytes() {
+        long base64 = 4L * ((maxInlineInputBytes + 2) / 3);
+        return (int) Math.min(Integer.MAX_VALUE, JobSpec.MAX_BYTES + base64 + base64 / 32);
+    }
+
+    /** What is wrong with an inline input; a 413 when it decodes to more than the deployment's cap. */
+    private List<FieldError> inlineInputErrors(JobSpec spec) {
+        JobSpec.InlineInput input = spec.input();
+        List<FieldError> errors = new ArrayList<>();
+        if (maxInlineInputBytes == 0) {
+            errors.add(new FieldError("input", "inline inputs are turned off on this deployment; upload the media "
+                    + "with POST /v1/uploads and give its upload_id"));
+            return errors;
+        }
+        if (input.base64() == null || input.base64().isBlank()) {
+            errors.add(new FieldError("input.base64", "is required: the media, base64-encoded"));
+        } else {
+            try {
+                int size = input.decode().length;
+                if (size > maxInlineInputBytes) {
+                    throw new ApiException(Problem.of(413, "payload_too_large", "Payload too large", "An inline input "
+                            + "may be at most " + maxInlineInputBytes + " bytes decoded; this one is " + size
+                            + ". Upload larger media with POST /v1/uploads")
+                            .withErrors(List.of(new FieldError("input.base64", "at most " + maxInlineInputBytes
+                                    + " bytes decoded"))));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("input.base64", "is not valid base64: " + e.getMessage()));
+            }
+        }
+        if (input.contentType() != null) {
+            String problem = ClientText.contentTypeProblem(input.contentType());
+            if (problem != null) {
+                errors.add(new FieldError("input.content_type", problem));
+            }
+        }
+        List<dev.framewright.events.OutputSpec> outputs = spec.outputs() == null ? List.of() : spec.outputs();
+        for (int i = 0; i < outputs.size(); i++) {
+            if (outputs.get(i) instanceof dev.framewright.events.VideoOutput v && v.overlay() != null) {
+                errors.add(new FieldError("outputs[" + i + "].overlay", "is not available with an inline input: "
+                        + "submit with upload_id, or as multipart with an 'overlay' part"));
+            }
+        }
+        return errors;
     }
 
     /** The spec in one canonical form (sorted keys), for hashing requests under an Idempotency-Key. */

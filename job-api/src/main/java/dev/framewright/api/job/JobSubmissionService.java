@@ -19,6 +19,7 @@ import dev.framewright.events.Overlay;
 import dev.framewright.events.Topics;
 import dev.framewright.events.VideoOutput;
 import dev.framewright.events.Webhook;
+import dev.framewright.events.rules.ClientText;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -154,6 +155,34 @@ public class JobSubmissionService {
     }
 
     /**
+     * Blocking: {@code POST /v1/jobs} as JSON with the media inline ({@code input.base64}, checked and capped by
+     * {@link JobSpecParser}). The bytes become a file like a multipart {@code file} and take that path from there:
+     * the same sniffing, limits, storage and idempotency (the key's hash covers the bytes, not their encoding).
+     */
+    @TracedSubmission
+    public Accepted submitInline(String tenant, JobSpec spec, String idempotencyKey) {
+        JobSpec.InlineInput inline = spec.input();
+        Path file = null;
+        try {
+            file = Files.createTempFile("framewright-inline-", ".input");
+            Files.write(file, inline.decode());
+            String contentType = inline.contentType() == null ? "application/octet-stream" : inline.contentType();
+            return submit(tenant, spec.withoutInlineBytes(), new Part(file, ClientText.fileName(inline.filename()),
+                    contentType), null, idempotencyKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the inline input's temp file " + file, e);
+                }
+            }
+        }
+    }
+
+    /**
      * Blocking: {@code POST /v1/jobs} as JSON, naming an input uploaded through {@code POST /v1/uploads}. Each
      * upload is looked up and claimed for the job in one statement, first; whatever refuses the job afterwards gives
      * the claims back.
@@ -257,8 +286,9 @@ public class JobSubmissionService {
         Map<String, String> labels = spec.labels() == null ? Map.of() : spec.labels();
         Webhook webhook = spec.webhook() == null ? null
                 : new Webhook(spec.webhook().url(), Boolean.TRUE.equals(spec.webhook().progress()));
+        Instant startDeadline = spec.startWithinSeconds() == null ? null : now.plusSeconds(spec.startWithinSeconds());
         JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, tenant, 0, now, queue, input, outputs,
-                labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false);
+                labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false, startDeadline);
         return publishAndSeed(requested);
     }
 

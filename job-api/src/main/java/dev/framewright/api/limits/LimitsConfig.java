@@ -49,6 +49,20 @@ public interface LimitsConfig {
     @WithDefault("100")
     int maxEventStreams();
 
+    /**
+     * The longest a {@code POST /v1/jobs} with {@code Prefer: wait=N} is held open for the job to end; a larger N is
+     * cut to it. 0 turns the preference off.
+     */
+    @WithDefault("30s")
+    Duration maxWait();
+
+    /**
+     * The most an inline input ({@code input.base64}) may decode to; more is a 413. At most the contract's
+     * {@code JobLimits.MAX_INLINE_INPUT_BYTES} (4 MiB), its default; 0 turns inline inputs off.
+     */
+    @WithDefault("4194304")
+    int maxInlineInputBytes();
+
     /** The consumer group whose lag is the queue depth. */
     @WithDefault("transcoder")
     String transcoderGroup();

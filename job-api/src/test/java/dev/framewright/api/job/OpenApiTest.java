@@ -22,6 +22,9 @@ class OpenApiTest {
                 .body(containsString("\"/v1/webhook-secrets\""))
                 .body(containsString("\"max_duration_seconds\""))
                 .body(containsString("\"next_cursor\""))
+                .body(containsString("\"start_within_seconds\""))
+                .body(containsString("\"base64\""))
+                .body(containsString("\"Prefer\""))
                 .body(org.hamcrest.Matchers.not(containsString("\"maxDurationSeconds\"")));
         given().get("/q/swagger-ui/").then().statusCode(200);
     }

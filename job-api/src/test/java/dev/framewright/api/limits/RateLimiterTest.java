@@ -42,6 +42,8 @@ class RateLimiterTest {
             public int maxEventStreams() { return 100; }
             public String transcoderGroup() { return "transcoder"; }
             public Duration maxRetention() { return Duration.ofDays(30); }
+            public Duration maxWait() { return Duration.ofSeconds(30); }
+            public int maxInlineInputBytes() { return 4 << 20; }
         };
     }
 

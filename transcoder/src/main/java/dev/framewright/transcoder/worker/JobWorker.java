@@ -282,6 +282,15 @@ public class JobWorker {
             LOG.infof("Job %s was canceled before it started", job.jobId());
             return Delivery.ACK;
         }
+        if (job.startDeadlinePassed(Instant.now())) {
+            // start_within_seconds: nobody waits for this answer any more. Failed unstarted: no attempt, nothing read.
+            String message = "No worker started the job before its start deadline " + job.startDeadline();
+            conclude(job, known, JobFailed.of(UUID.randomUUID(), job.jobId(), job.tenant(), known.next(job.attempt()),
+                    Instant.now(), FailureCode.START_DEADLINE_EXCEEDED, message));
+            metrics.failed(job, FailureCode.START_DEADLINE_EXCEEDED, List.of(), List.of(), Duration.ZERO);
+            LOG.infof("Job %s: %s", job.jobId(), message);
+            return Delivery.ACK;
+        }
         DiskWait disk = awaitDisk(job, self);
         if (disk == DiskWait.RELEASED) {
             return Delivery.HOLD;

@@ -3,6 +3,7 @@ package dev.framewright.transcoder.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.framewright.events.FailureCode;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCanceled;
 import dev.framewright.events.JobCompleted;
@@ -367,6 +368,43 @@ class JobWorkerStackTest {
     // --- helpers
 
     /** The attempt is marked concluded just after its terminal event is out: a reader of the event may be first. */
+    @Test
+    void aJobPastItsStartDeadlineFailsUnstartedWithoutReadingItsInput() throws Exception {
+        UUID jobId = UUID.randomUUID();
+        JobRequested prepared = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
+        // The input is gone too: a worker that read anything would fail input_missing instead.
+        String inputKey = prepared.input().key();
+        s3.deleteObject(b -> b.bucket(storage.bucket()).key(inputKey));
+        Instant submitted = Instant.now().minusSeconds(120);
+        JobRequested job = new JobRequested(UUID.randomUUID(), jobId, prepared.tenant(), 0, submitted,
+                prepared.queue(), prepared.input(), prepared.outputs(), Map.of(), null, null, null, false,
+                submitted.plusSeconds(60));
+        publish(job);
+        JobFailed failed = await(job, JobFailed.class);
+        assertThat(failed.code()).isEqualTo(FailureCode.START_DEADLINE_EXCEEDED.wireName())
+                .isEqualTo("start_deadline_exceeded");
+        assertThat(failed.message()).contains(job.startDeadline().toString());
+        Thread.sleep(1000);
+        assertThat(events(job)).containsExactly(failed); // never started
+        assertThat(FakeRenderer.renderStarts).doesNotContainKey(jobId.toString());
+        // Concluded under the number the event carries (numbers never repeat), but no attempt was run or claimed.
+        ControlStore.Attempts attempts = awaitConcluded(jobId);
+        assertThat(attempts.concludedAttempt()).isEqualTo(failed.attempt()).isEqualTo(1);
+        assertThat(attempts.unfinished()).isZero();
+        assertThat(attempts.lastStartedAt()).isNull();
+        assertThat(attempts.lastWorker()).isNull();
+        assertThat(bucket.list("jobs/" + jobId + "/")).noneMatch(k -> k.contains("attempt-"));
+        assertThat(deadLetters(job)).isEmpty();
+
+        // A deadline still ahead does not stop a job.
+        JobRequested ahead = prepare(UUID.randomUUID(), List.of(VideoOutput.of("ok", 640, null)), null);
+        JobRequested inTime = new JobRequested(UUID.randomUUID(), ahead.jobId(), ahead.tenant(), 0, ahead.time(),
+                ahead.queue(), ahead.input(), ahead.outputs(), Map.of(), null, null, null, false,
+                Instant.now().plusSeconds(600));
+        publish(inTime);
+        assertThat(await(inTime, JobCompleted.class).attempt()).isEqualTo(1);
+    }
+
     private ControlStore.Attempts awaitConcluded(UUID jobId) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         ControlStore.Attempts attempts = control.attempts(jobId);
