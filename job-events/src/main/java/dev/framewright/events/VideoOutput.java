@@ -17,9 +17,17 @@ package dev.framewright.events;
  * @param start       trim: seconds into the source where the output begins; default 0
  * @param duration    trim: seconds of source to keep; default to the end
  * @param overlay     an image composited onto the picture
+ * @param redactFaces blur or pixelate every face, detected along the video and followed between samples;
+ *                    default none (a redacted output is always re-encoded)
  */
 public record VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
-        Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) implements OutputSpec {
+        Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay,
+        FaceRedaction redactFaces) implements OutputSpec {
+
+    public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, null);
+    }
 
     public static VideoOutput of(String name, Integer width, Integer height) {
         return new VideoOutput(name, null, width, height, null, null, null, null, null, null, null);
