@@ -11,9 +11,14 @@ import java.util.Locale;
  * @param fit       how the picture meets a width x height box; default contain
  * @param atSeconds for a video: where the still is taken; default 1 s, or mid-clip if shorter
  * @param format    default jpg
+ * @param redactFaces blur or pixelate every face detected in the still; default none
  */
-public record ImageOutput(String name, Integer width, Integer height, Fit fit, Double atSeconds, ImageFormat format)
-        implements OutputSpec {
+public record ImageOutput(String name, Integer width, Integer height, Fit fit, Double atSeconds, ImageFormat format,
+        FaceRedaction redactFaces) implements OutputSpec {
+
+    public ImageOutput(String name, Integer width, Integer height, Fit fit, Double atSeconds, ImageFormat format) {
+        this(name, width, height, fit, atSeconds, format, null);
+    }
 
     public static ImageOutput of(String name, Integer width, Integer height) {
         return new ImageOutput(name, width, height, null, null, null);

@@ -18,7 +18,9 @@ public enum OutputType {
     /** A short animated GIF or WebP. */
     PREVIEW,
     /** The input's metadata as a JSON document. */
-    PROBE;
+    PROBE,
+    /** The faces detected in an image or along a video, with boxes and track ids, as JSON. */
+    FACES;
 
     @JsonValue
     public String wireName() {

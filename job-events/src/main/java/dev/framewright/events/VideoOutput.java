@@ -20,15 +20,39 @@ package dev.framewright.events;
  * @param audioTrack  which audio stream of the input: a 0-based index among the audio streams, or an ISO 639
  *                    language code; default the stream flagged default, else the first
  * @param loudness    normalise the audio's loudness; default none (the input's level)
+ * @param redactFaces blur or pixelate every face, detected along the video and followed between samples;
+ *                    default none (a redacted output is always re-encoded)
  */
 public record VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
         Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
-        Loudness loudness) implements OutputSpec {
+        Loudness loudness, FaceRedaction redactFaces) implements OutputSpec {
+
+    /** The input's default audio track at its own loudness, no redaction. */
+    public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, null, null, null);
+    }
+
+    /** No redaction. */
+    public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
+            Loudness loudness) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, audioTrack,
+                loudness, null);
+    }
 
     /** The input's default audio track at its own loudness. */
     public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
-            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay) {
-        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, null, null);
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay,
+            FaceRedaction redactFaces) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, null, null,
+                redactFaces);
+    }
+
+    /** This output with another overlay, every other parameter kept. */
+    public VideoOutput withOverlay(Overlay other) {
+        return new VideoOutput(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, other,
+                audioTrack, loudness, redactFaces);
     }
 
     public static VideoOutput of(String name, Integer width, Integer height) {

@@ -438,8 +438,7 @@ public class JobSubmissionService {
                 Overlay o = v.overlay();
                 Overlay withKey = new Overlay(resolver.resolve(i, o.image()), o.position(), o.x(), o.y(), o.margin(),
                         o.width(), o.opacity(), o.start(), o.end());
-                output = new VideoOutput(v.name(), v.container(), v.width(), v.height(), v.fps(), v.crf(),
-                        v.bitrateKbps(), v.audio(), v.start(), v.duration(), withKey);
+                output = v.withOverlay(withKey);
             }
             resolved.add(output);
         }

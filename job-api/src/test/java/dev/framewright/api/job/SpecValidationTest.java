@@ -34,7 +34,7 @@ class SpecValidationTest {
     @Test
     void unknownOutputType() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"hologram\"}]}", "outputs[0].type",
-                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe");
+                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe, faces");
     }
 
     @Test
@@ -82,6 +82,14 @@ class SpecValidationTest {
     void everySecondsOrCountNotBoth() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"t\", \"type\": \"thumbnails\", \"every_seconds\": 2, \"count\": 5}]}",
                 "outputs[0].count", "either every_seconds or count");
+    }
+
+    @Test
+    void facesSamplingAndRedactionAreChecked() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"f\", \"type\": \"faces\", \"every_seconds\": 0.001}]}",
+                "outputs[0].every_seconds", "between 0.04 and 3600");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"redact_faces\": \"erase\"}]}",
+                "outputs[0].redact_faces", "expected one of blur, pixelate");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.framewright.events.rules;
 import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
 import dev.framewright.events.HlsOutput;
+import dev.framewright.events.FacesOutput;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
@@ -55,6 +56,12 @@ public final class OutputRules {
     public static final int THUMBNAILS_MAX_WIDTH = 3840;
 
     public static final int IMAGE_MIN_SIDE = 1;
+
+    /** Faces: the densest sampling (25 a second) and the sparsest. */
+    public static final double FACES_MIN_EVERY_SECONDS = 0.04;
+    public static final double FACES_MAX_EVERY_SECONDS = 3600;
+    /** Most samples one faces output may have (the transcoder checks it against the duration). */
+    public static final int FACES_MAX_SAMPLES = 20_000;
 
     public static final int AUDIO_MIN_KBPS = 8;
     public static final int AUDIO_MAX_KBPS = 512;
@@ -127,6 +134,8 @@ public final class OutputRules {
             audio(c, a.audioTrack(), a.loudness());
         } else if (output instanceof PreviewOutput p) {
             preview(c, p);
+        } else if (output instanceof FacesOutput f) {
+            c.range("every_seconds", f.everySeconds(), FACES_MIN_EVERY_SECONDS, FACES_MAX_EVERY_SECONDS);
         }
         return c.violations;
     }

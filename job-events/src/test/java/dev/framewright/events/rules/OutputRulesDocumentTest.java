@@ -78,6 +78,13 @@ class OutputRulesDocumentTest {
     }
 
     @Test
+    void faces() throws IOException {
+        assertThat(row("outputs-faces.md", "`faces`", "every_seconds"))
+                .contains(range(FACES_MIN_EVERY_SECONDS, FACES_MAX_EVERY_SECONDS))
+                .contains("at most " + FACES_MAX_SAMPLES + " samples");
+    }
+
+    @Test
     void theSpecTableOfTheApi() throws IOException {
         assertThat(row("api.md", "The spec", "outputs")).contains(range(1, MAX_OUTPUTS) + " outputs");
         assertThat(row("api.md", "The spec", "labels")).contains("Up to " + ClientText.MAX_LABELS)

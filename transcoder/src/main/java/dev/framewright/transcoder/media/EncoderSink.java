@@ -24,6 +24,8 @@ final class EncoderSink extends Sink {
     private int srcWidth;
     private int srcHeight;
     private final OverlayBlender overlay;
+    /** Faces hidden in this sink's own copy of the picture, like the overlay; null for none. */
+    private FaceRedactor redactor;
     private final Path file;
     private Scaler scaler;
     /** The last picture recorded, to repeat over a gap (without a scaler: the shared frame goes back to the pool). */
@@ -50,10 +52,23 @@ final class EncoderSink extends Sink {
         return file;
     }
 
+    int width() {
+        return recorder.getImageWidth();
+    }
+
+    int height() {
+        return recorder.getImageHeight();
+    }
+
+    /** Hides faces in every picture; before {@link #open}. */
+    void redact(FaceRedactor redactor) {
+        this.redactor = redactor;
+    }
+
     @Override
     BoxFit.Size prescaledSize() {
         // an overlay is drawn into this sink's own copy of the picture, which its scaler makes
-        return takesVideo() && overlay == null
+        return takesVideo() && overlay == null && redactor == null
                 ? new BoxFit.Size(recorder.getImageWidth(), recorder.getImageHeight()) : null;
     }
 
@@ -68,7 +83,7 @@ final class EncoderSink extends Sink {
         try {
             recorder.start();
             if (takesVideo() && (recorder.getImageWidth() != srcWidth || recorder.getImageHeight() != srcHeight
-                    || overlay != null)) {
+                    || overlay != null || redactor != null)) {
                 scaler = new Scaler(srcWidth, srcHeight, recorder.getImageWidth(), recorder.getImageHeight(),
                         AV_PIX_FMT_YUV420P);
             }
@@ -95,6 +110,9 @@ final class EncoderSink extends Sink {
             BytePointer scaled = scaler.scale(frame);
             if (overlay != null && overlay.activeAt(index / fps)) {
                 overlay.blend(scaled);
+            }
+            if (redactor != null) {
+                redactor.apply(scaled, window.start() + index / fps);
             }
             picture = scaled.position(0).limit(scaler.outSize).asBuffer();
         } else {

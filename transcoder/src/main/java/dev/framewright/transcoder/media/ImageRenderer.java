@@ -1,6 +1,10 @@
 package dev.framewright.transcoder.media;
 
+import dev.framewright.events.FaceRedaction;
 import dev.framewright.events.FailureCode;
+import dev.framewright.transcoder.media.faces.FaceBox;
+import dev.framewright.transcoder.media.faces.FaceDetector;
+import dev.framewright.transcoder.media.faces.Obscure;
 import dev.framewright.events.ImageFormat;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.MediaInfo;
@@ -66,6 +70,9 @@ public final class ImageRenderer {
                 }
             }
             BufferedImage image = fitted(frames, frame, sar, boxWidth, boxHeight, fit);
+            if (spec.redactFaces() != null) {
+                redactFaces(image, spec.redactFaces());
+            }
             Files.createDirectories(outDir);
             ImageFiles.write(image, format, file);
             MediaInfo media;
@@ -84,6 +91,27 @@ public final class ImageRenderer {
             if (!success) {
                 ImageFiles.deleteQuietly(file);
             }
+        }
+    }
+
+    /** Hides every face found in the finished still (detected on the still itself, so the boxes are exact). */
+    static void redactFaces(BufferedImage image, FaceRedaction how) {
+        int[] det = FaceDetector.detectionSize(image.getWidth(), image.getHeight());
+        BufferedImage small = new BufferedImage(det[0], det[1], BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = small.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, 0, 0, det[0], det[1], null);
+        } finally {
+            g.dispose();
+        }
+        byte[] bgr = ((java.awt.image.DataBufferByte) small.getRaster().getDataBuffer()).getData();
+        double sx = (double) image.getWidth() / det[0];
+        double sy = (double) image.getHeight() / det[1];
+        for (FaceBox face : FaceDetector.shared().detectBgr(bgr, det[0], det[1])) {
+            Obscure.image(how, image, face.scaled(sx, sy).padded(FaceRedactor.PAD, image.getWidth(),
+                    image.getHeight()));
         }
     }
 

@@ -12,6 +12,7 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 
 import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
+import dev.framewright.events.FacesOutput;
 import dev.framewright.events.FailureCode;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
@@ -118,6 +119,10 @@ public final class MediaPipeline {
                 checkInterrupt();
                 renderStill(spec, root, rendered, failed, dir -> ImageRenderer.render(input, inputInfo, i, dir));
                 progress.onProgress("stills", 0, 0, Map.of(spec.name(), 100.0));
+            } else if (spec instanceof FacesOutput f) {
+                checkInterrupt();
+                renderStill(spec, root, rendered, failed, dir -> FacesRenderer.render(input, f, dir));
+                progress.onProgress("stills", 0, 0, Map.of(spec.name(), 100.0));
             }
         }
 
@@ -211,14 +216,18 @@ public final class MediaPipeline {
                         trackOf.put(spec.name(), track);
                     }
                     boolean copyAudio = loudness(spec) == null && (track == null || track.streamIndex() == primary);
-                    if (allowCopy && copyAudio && spec instanceof VideoOutput v) {
+                    if (allowCopy && copyAudio && spec instanceof VideoOutput v && v.redactFaces() == null) {
                         OutputPlans.VideoPlan plan = OutputPlans.video(v, src, overlayImages);
                         if (StreamCopy.fits(v, plan, src, geometry, colour, grabber)) {
                             copies.add(new Copy(v, plan, dir));
                             continue;
                         }
                     }
-                    planned.add(job(spec, withTrack(src, track), colour, overlayImages, dir));
+                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir);
+                    if (spec instanceof VideoOutput v && v.redactFaces() != null) {
+                        redact(job, v, input, src);
+                    }
+                    planned.add(job);
                 } catch (MediaException e) {
                     deleteTree(dir);
                     failed.put(spec.name(), failure(spec, e.code(), e.getMessage()));
@@ -275,6 +284,16 @@ public final class MediaPipeline {
         }
         if (!copiesToEncode.isEmpty()) {
             transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false);
+        }
+    }
+
+    /** Scans the input for faces (once per job's rendering) and hides them in the video output's pictures. */
+    private static void redact(Job job, VideoOutput v, Path input, OutputPlans.Source src) throws MediaException {
+        FaceScan.Result scan = FaceScan.scan(input, FaceRedactor.EVERY_SECONDS);
+        for (Sink s : job.sinks()) {
+            if (s instanceof EncoderSink e) {
+                e.redact(new FaceRedactor(v.redactFaces(), scan, e.width(), e.height()));
+            }
         }
     }
 
