@@ -77,11 +77,13 @@ public class JobWorker {
     private static final Logger LOG = Logger.getLogger(JobWorker.class);
 
     /** What to do with the delivery once handled. */
-    enum Delivery {
+    public enum Delivery {
         /** Done (terminal event durable, or nothing to do): commit. */
         ACK,
         /** Not done and not ours any more (shutdown): leave it uncommitted, so the group redelivers it. */
-        HOLD
+        HOLD,
+        /** Broke the rulebook: dead-lettered (and a JobFailed where addressable), never run. Commit. */
+        REFUSED
     }
 
     /** The result of one attempt. */
@@ -176,6 +178,22 @@ public class JobWorker {
             return message.ack();
         }
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        // The job's span continues the trace the request's traceparent header carried (the connector's receive span).
+        Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .orElse(Context.current());
+        if (deliver(job, meta, received) != Delivery.HOLD) {
+            return message.ack();
+        }
+        // Never acknowledged: the throttled commit strategy commits no offset at or past this record, so after this
+        // instance leaves the group another member gets the request again.
+        return new CompletableFuture<>();
+    }
+
+    /**
+     * One request, as a delivery of the group or a one-shot work item ({@code meta} null) brings it: the rulebook,
+     * then {@link #handle} under the job's span. HOLD when it could not be concluded (shutdown, store or broker down).
+     */
+    public Delivery deliver(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, Context received) {
         // Kafka is a trust boundary: before anything is read for it, the request passes the contract's rulebook.
         Optional<RequestRules.Rejection> rejection = RequestRules.check(job);
         if (rejection.isPresent()) {
@@ -183,35 +201,26 @@ public class JobWorker {
                 reject(job, meta, rejection.get());
             } catch (RuntimeException e) {
                 LOG.errorf(e, "A refused request could not be dead-lettered; it stays uncommitted");
-                return new CompletableFuture<>();
+                return Delivery.HOLD;
             }
-            return message.ack();
+            return Delivery.REFUSED;
         }
-        // The job's span continues the trace the request's traceparent header carried (the connector's receive span);
-        // events emitted while it is current carry it on. Every log line about the job has its id (MDC job_id).
-        Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
-                .orElse(Context.current());
+        // Events emitted while the job's span is current carry its trace on. Every log line about the job has its id
+        // (MDC job_id).
         Span span = tracer.spanBuilder("transcode job").setParent(received).setSpanKind(SpanKind.INTERNAL)
                 .setAttribute(Telemetry.JOB_ID, job.jobId().toString()).startSpan();
         MDC.put("job_id", job.jobId().toString());
-        Delivery delivery;
         try (Scope ignored = span.makeCurrent()) {
-            delivery = handle(job, meta);
+            return handle(job, meta);
         } catch (RuntimeException e) {
             // Bookkeeping itself failed past its retries (store or broker down): let the group redeliver it.
             LOG.errorf(e, "Job %s could not be handled; its request stays uncommitted", job.jobId());
             span.setStatus(StatusCode.ERROR, e.toString());
-            delivery = Delivery.HOLD;
+            return Delivery.HOLD;
         } finally {
             MDC.remove("job_id");
             span.end();
         }
-        if (delivery == Delivery.ACK) {
-            return message.ack();
-        }
-        // Never acknowledged: the throttled commit strategy commits no offset at or past this record, so after this
-        // instance leaves the group another member gets the request again.
-        return new CompletableFuture<>();
     }
 
     Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta) {
@@ -586,7 +595,7 @@ public class JobWorker {
      * the job can be addressed, a small JobFailed (its id derived from the job and attempt, so a redelivery sends a
      * duplicate consumers drop). Nothing is downloaded, no attempt is counted.
      */
-    private void reject(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, RequestRules.Rejection rejection) {
+    public void reject(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, RequestRules.Rejection rejection) {
         String message = rejection.message();
         LOG.warnf("Refused a request on %s for job %s: %s", meta == null ? CHANNEL : meta.getTopic(), job.jobId(),
                 message);

@@ -11,6 +11,18 @@ import java.util.Optional;
 @ConfigMapping(prefix = "framewright.transcoder")
 public interface TranscoderConfig {
 
+    /** How the process takes its work (the oneshot package): one job per process, or a member of the group. */
+    enum Mode {
+        /** A member of the request topics' consumer group, running jobs until stopped (the StatefulSet). */
+        CONSUMER,
+        /** Runs the one work item named by {@code WORK_ITEM_FILE} (or the first argument), then exits. */
+        ONESHOT
+    }
+
+    /** {@code consumer} (default) or {@code oneshot}: see {@link Mode}; oneshot never joins the consumer group. */
+    @WithDefault("consumer")
+    Mode mode();
+
     /**
      * Jobs one instance runs at once. Each encode already uses every core, so 1 is right for most machines;
      * scale out with more instances in the consumer group instead.
