@@ -15,6 +15,7 @@ import dev.framewright.events.rules.JobLimits;
 import dev.framewright.events.rules.RequestRules;
 import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.transcoder.events.LifecycleEmitter;
+import dev.framewright.transcoder.oneshot.JobBudget;
 import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.ControlStore.AttemptClaim;
 import dev.framewright.transcoder.storage.ControlStore.Attempts;
@@ -130,6 +131,7 @@ public class JobWorker {
     private final KafkaClientService kafka;
     private final JobMetrics metrics;
     private final Tracer tracer;
+    private final JobBudget budget;
     private final String workerId;
     private final RetryPolicy retry;
     private final ScheduledExecutorService scheduler;
@@ -143,7 +145,8 @@ public class JobWorker {
     private volatile boolean draining;
 
     public JobWorker(JobRunner runner, LifecycleEmitter emitter, DeadLetters deadLetters, ControlStore control,
-            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka, JobMetrics metrics, Tracer tracer) {
+            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka, JobMetrics metrics, Tracer tracer,
+            JobBudget budget) {
         this.runner = runner;
         this.emitter = emitter;
         this.deadLetters = deadLetters;
@@ -153,6 +156,7 @@ public class JobWorker {
         this.kafka = kafka;
         this.metrics = metrics;
         this.tracer = tracer;
+        this.budget = budget;
         this.workerId = config.workerId().or(config::instanceId)
                 .orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
         this.retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.retryBackoffMax());
@@ -181,9 +185,14 @@ public class JobWorker {
         // The job's span continues the trace the request's traceparent header carried (the connector's receive span).
         Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
                 .orElse(Context.current());
-        if (deliver(job, meta, received) != Delivery.HOLD) {
-            return message.ack();
+        if (!budget.take()) {
+            return new CompletableFuture<>(); // this process has taken its share (max-jobs): another member runs it
         }
+        Delivery delivery = deliver(job, meta, received);
+        if (delivery != Delivery.HOLD) {
+            return message.ack().thenRun(() -> budget.handled(delivery));
+        }
+        budget.handled(delivery);
         // Never acknowledged: the throttled commit strategy commits no offset at or past this record, so after this
         // instance leaves the group another member gets the request again.
         return new CompletableFuture<>();

@@ -24,6 +24,13 @@ public interface TranscoderConfig {
     Mode mode();
 
     /**
+     * In consumer mode, requests this process takes before it exits (0: no limit). 1 is a KEDA ScaledJob's pod:
+     * it takes one record from the group, runs it, commits it and exits 0 (75 when it could not conclude it).
+     */
+    @WithDefault("0")
+    int maxJobs();
+
+    /**
      * Jobs one instance runs at once. Each encode already uses every core, so 1 is right for most machines;
      * scale out with more instances in the consumer group instead.
      */

@@ -12,7 +12,8 @@ public class OneShotProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.ofEntries(
-                Map.entry("framewright.transcoder.mode", "oneshot"),
+                Map.entry("framewright.transcoder.mode", mode()),
+                Map.entry("framewright.transcoder.max-jobs", maxJobs()),
                 Map.entry("quarkus.arc.exclude-types", "dev.framewright.transcoder.worker.FakeRenderer"),
                 Map.entry("quarkus.http.test-port", "0"),
                 Map.entry("framewright.transcoder.worker-id", "oneshot-test"),
@@ -21,5 +22,26 @@ public class OneShotProfile implements QuarkusTestProfile {
                 Map.entry("framewright.transcoder.retry-backoff-max", "500ms"),
                 Map.entry("framewright.transcoder.cancel-poll-interval", "500ms"),
                 Map.entry("framewright.transcoder.shutdown-grace", "2s"));
+    }
+
+    String mode() {
+        return "oneshot";
+    }
+
+    String maxJobs() {
+        return "0";
+    }
+
+    /** A consumer that takes one record from the group and exits: a KEDA ScaledJob's pod. */
+    public static class OneRecord extends OneShotProfile {
+        @Override
+        String mode() {
+            return "consumer";
+        }
+
+        @Override
+        String maxJobs() {
+            return "1";
+        }
     }
 }
