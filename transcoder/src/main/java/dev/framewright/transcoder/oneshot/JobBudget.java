@@ -3,7 +3,9 @@ package dev.framewright.transcoder.oneshot;
 import dev.framewright.transcoder.worker.JobWorker;
 import dev.framewright.transcoder.worker.TranscoderConfig;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -14,6 +16,7 @@ import org.jboss.logging.Logger;
  * it to another member once this one leaves. Exit 0 after the last acknowledged one; {@link OneShotRun#NOT_CONCLUDED}
  * as soon as one could not be concluded, so its partition goes back to the group instead of staying held here.
  */
+@Startup // the max-idle clock runs from the start, not from the first record
 @ApplicationScoped
 public class JobBudget {
 
@@ -27,11 +30,26 @@ public class JobBudget {
 
     public JobBudget(TranscoderConfig config) {
         this.max = config.mode() == TranscoderConfig.Mode.CONSUMER ? config.maxJobs() : 0;
+        if (max > 0 && config.maxIdle().isPresent()) {
+            Duration idle = config.maxIdle().get();
+            Thread watch = new Thread(() -> {
+                try {
+                    Thread.sleep(idle.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (taken.get() == 0) {
+                    exit(OneShotRun.CONCLUDED, "no request within " + idle + " (max-idle)");
+                }
+            }, "max-idle");
+            watch.setDaemon(true);
+            watch.start();
+        }
     }
 
     /** Whether this process may take one more request. */
     public boolean take() {
-        return max <= 0 || (!exiting.get() && taken.incrementAndGet() <= max);
+        return max <= 0 || (!exiting.get() && taken.incrementAndGet() <= max && !exiting.get());
     }
 
     /** A taken request was handled (ACK/REFUSED once its acknowledgement is done; HOLD at once). */

@@ -31,6 +31,12 @@ public interface TranscoderConfig {
     int maxJobs();
 
     /**
+     * With {@code max-jobs}: exit 0 when no request was taken for this long since the start (a ScaledJob's pod whose
+     * partitions hold nothing; KEDA starts another while there is lag). Empty: wait forever.
+     */
+    Optional<Duration> maxIdle();
+
+    /**
      * Jobs one instance runs at once. Each encode already uses every core, so 1 is right for most machines;
      * scale out with more instances in the consumer group instead.
      */

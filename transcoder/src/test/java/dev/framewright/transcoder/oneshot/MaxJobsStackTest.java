@@ -70,6 +70,13 @@ class MaxJobsStackTest {
         for (JobRequested j : List.of(first, second)) {
             assertThat(StackFixture.events(j.jobId()).stream().filter(JobStarted.class::isInstance)).hasSize(1);
         }
+
+        // Nothing left for it: a pod KEDA started for lag another pod took exits after max-idle instead of waiting.
+        long started = System.nanoTime();
+        assertThat(launcher.launch().exitCode()).isEqualTo(OneShotRun.CONCLUDED);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
+                java.time.Duration.ofSeconds(20));
+        assertThat(committed()).isEqualTo(2);
     }
 
     private static void publish(JobRequested... jobs) throws Exception {

@@ -14,6 +14,7 @@ public class OneShotProfile implements QuarkusTestProfile {
         return Map.ofEntries(
                 Map.entry("framewright.transcoder.mode", mode()),
                 Map.entry("framewright.transcoder.max-jobs", maxJobs()),
+                Map.entry("framewright.transcoder.max-idle", "20s"),
                 Map.entry("quarkus.arc.exclude-types", "dev.framewright.transcoder.worker.FakeRenderer"),
                 Map.entry("quarkus.http.test-port", "0"),
                 Map.entry("framewright.transcoder.worker-id", "oneshot-test"),
