@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class K8sChecks {
 
-    static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "CronJob", "Job");
+    static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "CronJob", "Job", "ScaledJob");
     static final Map<String, String> PROBES = Map.of(
             "readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live", "startupProbe", "/q/health/started");
 
@@ -55,6 +55,7 @@ final class K8sChecks {
                 case "PodDisruptionBudget" -> pdb(d);
                 case "HorizontalPodAutoscaler" -> hpa(d);
                 case "ScaledObject" -> scaledObject(d);
+                case "ScaledJob" -> scaledJob(d);
                 case "KafkaTopic" -> kafkaTopic(d);
                 default -> {
                 }
@@ -106,7 +107,7 @@ final class K8sChecks {
                 command(where, c, svc);
             }
         }
-        if (module.isPresent() && module.get().equals("transcoder") && !kind(d).equals("CronJob") && !kind(d).equals("Job")) {
+        if (module.isPresent() && module.get().equals("transcoder") && !Set.of("CronJob", "Job", "ScaledJob").contains(kind(d))) {
             transcoder(d, services.get("transcoder"));
         }
     }
@@ -256,9 +257,44 @@ final class K8sChecks {
         if (min > max) {
             problems.add(id + ": minReplicaCount > maxReplicaCount");
         }
-        ObjectNode c = Kustomize.containers(target.get()).get(0);
+        kafkaTriggers(id, so, target.get(), max);
+    }
+
+    /**
+     * A KEDA ScaledJob of the transcoder: each pod takes one record of the group and exits (max-jobs 1), as a dynamic
+     * member (a pod never comes back under its name), is not restarted in place (its record went back to the group),
+     * and has the StatefulSets' shutdown budget. Its Kafka triggers are checked as a ScaledObject's are.
+     */
+    private void scaledJob(ObjectNode sj) {
+        String id = Kustomize.id(sj);
+        if (!"transcoder".equals(moduleOf(sj).orElse(null))) {
+            return;
+        }
+        ObjectNode c = Kustomize.containers(sj).get(0);
+        if (!envValue(c, "FRAMEWRIGHT_TRANSCODER_MAX_JOBS").orElse("").equals("1")) {
+            problems.add(id + ": each pod must take one record (FRAMEWRIGHT_TRANSCODER_MAX_JOBS=1)");
+        }
+        if (env(c, "FRAMEWRIGHT_TRANSCODER_INSTANCE_ID") != null) {
+            problems.add(id + ": a Job's pod must not be a static member (FRAMEWRIGHT_TRANSCODER_INSTANCE_ID)");
+        }
+        JsonNode pod = Kustomize.podSpec(sj);
+        if (!pod.path("restartPolicy").asText().equals("Never")) {
+            problems.add(id + ": restartPolicy must be Never (a restarted container would take another record)");
+        }
+        ServiceConfig svc = services.get("transcoder");
+        long grace = pod.path("terminationGracePeriodSeconds").asLong(30);
+        Duration shutdown = duration(svc.property("quarkus.shutdown.timeout"));
+        if (grace <= shutdown.toSeconds()) {
+            problems.add(id + ": needs terminationGracePeriodSeconds (" + grace + ") > quarkus.shutdown.timeout (" + shutdown + ")");
+        }
+        kafkaTriggers(id, sj, sj, sj.path("spec").path("maxReplicaCount").asInt(100));
+    }
+
+    /** The scaler's Kafka triggers measure the transcoder group's lag on a topic its target consumes. */
+    private void kafkaTriggers(String id, ObjectNode so, ObjectNode target, int max) {
+        ObjectNode c = Kustomize.containers(target).get(0);
         String group = transcoderGroup();
-        Set<String> consumed = consumedTopics(target.get());
+        Set<String> consumed = consumedTopics(target);
         if (!so.path("spec").path("triggers").elements().hasNext()) {
             problems.add(id + ": no triggers");
         }
@@ -273,7 +309,7 @@ final class K8sChecks {
             }
             String topic = md.path("topic").asText();
             if (!consumed.contains(topic)) {
-                problems.add(id + ": topic " + topic + " is not one " + Kustomize.id(target.get()) + " consumes " + consumed);
+                problems.add(id + ": topic " + topic + " is not one " + Kustomize.id(target) + " consumes " + consumed);
             }
             Optional<ObjectNode> kt = docs.stream()
                     .filter(d -> kind(d).equals("KafkaTopic") && d.path("spec").path("topicName").asText().equals(topic)).findFirst();
@@ -310,7 +346,7 @@ final class K8sChecks {
         Set<String> consumed = new java.util.TreeSet<>();
         for (ObjectNode d : docs) {
             Optional<String> module = moduleOf(d);
-            if (module.isEmpty() || !Set.of("Deployment", "StatefulSet").contains(kind(d))) {
+            if (module.isEmpty() || !Set.of("Deployment", "StatefulSet", "ScaledJob").contains(kind(d))) {
                 continue;
             }
             if (module.get().equals("job-api")) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubectlKustomizeTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/local", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/local", "overlays/production", "overlays/scaled-job"})
     void kubectlRendersWhatTheMinimalRendererRenders(String overlay) throws Exception {
         Path dir = KustomizeTest.k8s().resolve(overlay);
         String out = kubectl("kustomize", dir.toString());

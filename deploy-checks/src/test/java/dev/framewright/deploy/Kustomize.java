@@ -108,7 +108,7 @@ final class Kustomize {
         return d.path("kind").asText() + "/" + d.path("metadata").path("name").asText();
     }
 
-    /** The containers of a workload's pod template (Deployment, StatefulSet, Job, CronJob), or none. */
+    /** The containers of a workload's pod template (Deployment, StatefulSet, Job, CronJob, KEDA ScaledJob), or none. */
     static List<ObjectNode> containers(JsonNode d) {
         JsonNode podSpec = podSpec(d);
         List<ObjectNode> out = new ArrayList<>();
@@ -124,6 +124,7 @@ final class Kustomize {
         return switch (d.path("kind").asText()) {
             case "Deployment", "StatefulSet", "Job", "DaemonSet" -> d.path("spec").path("template").path("spec");
             case "CronJob" -> d.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
+            case "ScaledJob" -> d.path("spec").path("jobTargetRef").path("template").path("spec");
             default -> null;
         };
     }

@@ -34,7 +34,7 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/local", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/local", "overlays/production", "overlays/scaled-job"})
     void overlayRendersAndMatchesTheServices(String overlay) {
         List<ObjectNode> docs = Kustomize.render(k8s().resolve(overlay));
         assertThat(docs).extracting(Kustomize::id).contains("Deployment/job-api", "StatefulSet/transcoder",
@@ -92,6 +92,11 @@ class KustomizeTest {
             grace below shutdown       | base/transcoder.yaml             | terminationGracePeriodSeconds: 30       | terminationGracePeriodSeconds: 20      | needs terminationGracePeriodSeconds (20)
             dynamic instance id        | base/transcoder.yaml             | fieldPath: metadata.name                | fieldPath: metadata.uid                | INSTANCE_ID must come from metadata.name
             wrong consumer group       | base/transcoder-autoscaling.yaml | consumerGroup: transcoder               | consumerGroup: transcoders             | consumerGroup transcoders is not
+            job pod takes many records | overlays/scaled-job/transcoder-batch.yaml | name: FRAMEWRIGHT_TRANSCODER_MAX_JOBS~                value: "1" | name: FRAMEWRIGHT_TRANSCODER_MAX_JOBS~                value: "5" | each pod must take one record
+            job pod restarted in place | overlays/scaled-job/transcoder-batch.yaml | restartPolicy: Never           | restartPolicy: OnFailure               | restartPolicy must be Never
+            more job pods than parts   | overlays/scaled-job/transcoder-batch.yaml | maxReplicaCount: 24            | maxReplicaCount: 30                    | exceeds the 24 partitions
+            job pods for another queue | overlays/scaled-job/transcoder-batch.yaml | topic: framewright.job-requests.batch.v1 | topic: framewright.job-requests.default.v1 | is not one ScaledJob/transcoder-batch consumes
+            batch queue not consumed   | overlays/scaled-job/transcoder-batch.yaml | value: batch                   | value: bulk                            | framewright.job-requests.batch.v1: job-api accepts its queue, but no transcoder consumes it
             """)
     void driftFails(String what, String file, String from, String to, String expected, @TempDir Path tmp) throws IOException {
         copy(k8s(), tmp);
@@ -100,9 +105,24 @@ class KustomizeTest {
         String f = from.replace("~", "\n");
         assertThat(text).as(what + ": the text to break is in " + file).contains(f);
         Files.writeString(target, text.replace(f, to.replace("~", "\n")));
-        String overlay = file.startsWith("overlays/production") ? "overlays/production" : "overlays/local";
+        String overlay = file.startsWith("overlays/production") ? "overlays/production"
+                : file.startsWith("overlays/scaled-job") ? "overlays/scaled-job" : "overlays/local";
         List<String> problems = K8sChecks.check(Kustomize.render(tmp.resolve(overlay)), externalSecrets(overlay), SERVICES);
         assertThat(problems).as(what).anyMatch(p -> p.contains(expected));
+    }
+
+    /** The batch queue runs one Kubernetes Job per task beside the StatefulSets, which stay as they are. */
+    @Test
+    void scaledJobOverlayAddsAOneRecordJobPerTaskBesideTheStatefulSets() {
+        List<ObjectNode> docs = Kustomize.render(k8s().resolve("overlays/scaled-job"));
+        assertThat(docs).extracting(Kustomize::id).contains("StatefulSet/transcoder", "StatefulSet/transcoder-express",
+                "ScaledJob/transcoder-batch", "KafkaTopic/job-requests-batch");
+        ObjectNode job = find(docs, "ScaledJob/transcoder-batch");
+        assertThat(Kustomize.containers(job).get(0).path("image").asText())
+                .isEqualTo("registry.example.com/framewright/transcoder:0.1.0");
+        assertThat(job.path("spec").path("jobTargetRef").path("backoffLimit").asInt(-1)).isZero();
+        assertThat(find(docs, "ConfigMap/framewright").path("data").path("queues").asText())
+                .isEqualTo("default,express,batch");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.framewright.events.rules.JobLimits;
 import dev.framewright.events.rules.RequestRules;
 import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.transcoder.events.LifecycleEmitter;
+import dev.framewright.transcoder.oneshot.JobBudget;
 import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.ControlStore.AttemptClaim;
 import dev.framewright.transcoder.storage.ControlStore.Attempts;
@@ -77,11 +78,13 @@ public class JobWorker {
     private static final Logger LOG = Logger.getLogger(JobWorker.class);
 
     /** What to do with the delivery once handled. */
-    enum Delivery {
+    public enum Delivery {
         /** Done (terminal event durable, or nothing to do): commit. */
         ACK,
         /** Not done and not ours any more (shutdown): leave it uncommitted, so the group redelivers it. */
-        HOLD
+        HOLD,
+        /** Broke the rulebook: dead-lettered (and a JobFailed where addressable), never run. Commit. */
+        REFUSED
     }
 
     /** The result of one attempt. */
@@ -128,6 +131,7 @@ public class JobWorker {
     private final KafkaClientService kafka;
     private final JobMetrics metrics;
     private final Tracer tracer;
+    private final JobBudget budget;
     private final String workerId;
     private final RetryPolicy retry;
     private final ScheduledExecutorService scheduler;
@@ -141,7 +145,8 @@ public class JobWorker {
     private volatile boolean draining;
 
     public JobWorker(JobRunner runner, LifecycleEmitter emitter, DeadLetters deadLetters, ControlStore control,
-            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka, JobMetrics metrics, Tracer tracer) {
+            MediaBucket bucket, TranscoderConfig config, KafkaClientService kafka, JobMetrics metrics, Tracer tracer,
+            JobBudget budget) {
         this.runner = runner;
         this.emitter = emitter;
         this.deadLetters = deadLetters;
@@ -151,6 +156,7 @@ public class JobWorker {
         this.kafka = kafka;
         this.metrics = metrics;
         this.tracer = tracer;
+        this.budget = budget;
         this.workerId = config.workerId().or(config::instanceId)
                 .orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
         this.retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.retryBackoffMax());
@@ -176,6 +182,27 @@ public class JobWorker {
             return message.ack();
         }
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        // The job's span continues the trace the request's traceparent header carried (the connector's receive span).
+        Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .orElse(Context.current());
+        if (!budget.take()) {
+            return new CompletableFuture<>(); // this process has taken its share (max-jobs): another member runs it
+        }
+        Delivery delivery = deliver(job, meta, received);
+        if (delivery != Delivery.HOLD) {
+            return message.ack().thenRun(() -> budget.handled(delivery));
+        }
+        budget.handled(delivery);
+        // Never acknowledged: the throttled commit strategy commits no offset at or past this record, so after this
+        // instance leaves the group another member gets the request again.
+        return new CompletableFuture<>();
+    }
+
+    /**
+     * One request, as a delivery of the group or a one-shot work item ({@code meta} null) brings it: the rulebook,
+     * then {@link #handle} under the job's span. HOLD when it could not be concluded (shutdown, store or broker down).
+     */
+    public Delivery deliver(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, Context received) {
         // Kafka is a trust boundary: before anything is read for it, the request passes the contract's rulebook.
         Optional<RequestRules.Rejection> rejection = RequestRules.check(job);
         if (rejection.isPresent()) {
@@ -183,35 +210,26 @@ public class JobWorker {
                 reject(job, meta, rejection.get());
             } catch (RuntimeException e) {
                 LOG.errorf(e, "A refused request could not be dead-lettered; it stays uncommitted");
-                return new CompletableFuture<>();
+                return Delivery.HOLD;
             }
-            return message.ack();
+            return Delivery.REFUSED;
         }
-        // The job's span continues the trace the request's traceparent header carried (the connector's receive span);
-        // events emitted while it is current carry it on. Every log line about the job has its id (MDC job_id).
-        Context received = TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
-                .orElse(Context.current());
+        // Events emitted while the job's span is current carry its trace on. Every log line about the job has its id
+        // (MDC job_id).
         Span span = tracer.spanBuilder("transcode job").setParent(received).setSpanKind(SpanKind.INTERNAL)
                 .setAttribute(Telemetry.JOB_ID, job.jobId().toString()).startSpan();
         MDC.put("job_id", job.jobId().toString());
-        Delivery delivery;
         try (Scope ignored = span.makeCurrent()) {
-            delivery = handle(job, meta);
+            return handle(job, meta);
         } catch (RuntimeException e) {
             // Bookkeeping itself failed past its retries (store or broker down): let the group redeliver it.
             LOG.errorf(e, "Job %s could not be handled; its request stays uncommitted", job.jobId());
             span.setStatus(StatusCode.ERROR, e.toString());
-            delivery = Delivery.HOLD;
+            return Delivery.HOLD;
         } finally {
             MDC.remove("job_id");
             span.end();
         }
-        if (delivery == Delivery.ACK) {
-            return message.ack();
-        }
-        // Never acknowledged: the throttled commit strategy commits no offset at or past this record, so after this
-        // instance leaves the group another member gets the request again.
-        return new CompletableFuture<>();
     }
 
     Delivery handle(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta) {
@@ -595,7 +613,7 @@ public class JobWorker {
      * the job can be addressed, a small JobFailed (its id derived from the job and attempt, so a redelivery sends a
      * duplicate consumers drop). Nothing is downloaded, no attempt is counted.
      */
-    private void reject(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, RequestRules.Rejection rejection) {
+    public void reject(JobRequested job, IncomingKafkaRecordMetadata<?, ?> meta, RequestRules.Rejection rejection) {
         String message = rejection.message();
         LOG.warnf("Refused a request on %s for job %s: %s", meta == null ? CHANNEL : meta.getTopic(), job.jobId(),
                 message);

@@ -11,6 +11,31 @@ import java.util.Optional;
 @ConfigMapping(prefix = "framewright.transcoder")
 public interface TranscoderConfig {
 
+    /** How the process takes its work (the oneshot package): one job per process, or a member of the group. */
+    enum Mode {
+        /** A member of the request topics' consumer group, running jobs until stopped (the StatefulSet). */
+        CONSUMER,
+        /** Runs the one work item named by {@code WORK_ITEM_FILE} (or the first argument), then exits. */
+        ONESHOT
+    }
+
+    /** {@code consumer} (default) or {@code oneshot}: see {@link Mode}; oneshot never joins the consumer group. */
+    @WithDefault("consumer")
+    Mode mode();
+
+    /**
+     * In consumer mode, requests this process takes before it exits (0: no limit). 1 is a KEDA ScaledJob's pod:
+     * it takes one record from the group, runs it, commits it and exits 0 (75 when it could not conclude it).
+     */
+    @WithDefault("0")
+    int maxJobs();
+
+    /**
+     * With {@code max-jobs}: exit 0 when no request was taken for this long since the start (a ScaledJob's pod whose
+     * partitions hold nothing; KEDA starts another while there is lag). Empty: wait forever.
+     */
+    Optional<Duration> maxIdle();
+
     /**
      * Jobs one instance runs at once. Each encode already uses every core, so 1 is right for most machines;
      * scale out with more instances in the consumer group instead.
