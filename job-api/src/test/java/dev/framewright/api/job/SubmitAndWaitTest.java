@@ -155,10 +155,11 @@ class SubmitAndWaitTest {
     @Test
     void preferWaitAnswersTheFinishedJobWhenItEndsInTime() {
         long started = System.nanoTime();
+        String marker = UUID.randomUUID().toString();
         CompletableFuture<Response> submit = CompletableFuture.supplyAsync(() -> given()
                 .contentType("application/json").header("Prefer", "respond-async, wait=10")
-                .body(inlineJob(Fixtures.png(), "")).post("/v1/jobs"));
-        String id = awaitSeededJob(started);
+                .body(inlineJob(Fixtures.png(), marked(marker))).post("/v1/jobs"));
+        String id = awaitSeededJob(marker);
         finish(id, "succeeded");
         Response answer = submit.join();
         long tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -172,11 +173,11 @@ class SubmitAndWaitTest {
 
     @Test
     void preferWaitAboveTheCapIsCutToIt() {
-        long started = System.nanoTime();
+        String marker = UUID.randomUUID().toString();
         CompletableFuture<Response> submit = CompletableFuture.supplyAsync(() -> given()
                 .contentType("application/json").header("Prefer", "wait=3600")
-                .body(inlineJob(Fixtures.png(), "")).post("/v1/jobs"));
-        finish(awaitSeededJob(started), "failed");
+                .body(inlineJob(Fixtures.png(), marked(marker))).post("/v1/jobs"));
+        finish(awaitSeededJob(marker), "failed");
         Response answer = submit.join();
         answer.then().statusCode(200);
         assertThat(answer.header("Preference-Applied")).isEqualTo("wait=30"); // framewright.limits.max-wait
@@ -222,27 +223,31 @@ class SubmitAndWaitTest {
 
     @Test
     void multipartSubmissionsHonourTheWaitToo() throws Exception {
-        long started = System.nanoTime();
+        String marker = UUID.randomUUID().toString();
         CompletableFuture<Response> submit = CompletableFuture.supplyAsync(() -> given()
                 .header("Prefer", "wait=10")
                 .multiPart("file", "clip.mp4", Fixtures.mp4("wait " + UUID.randomUUID()), "video/mp4")
-                .multiPart("spec", "{\"outputs\": [{\"name\": \"meta\", \"type\": \"probe\"}]}", "application/json")
+                .multiPart("spec", "{\"labels\": {\"marker\": \"" + marker + "\"}, "
+                        + "\"outputs\": [{\"name\": \"meta\", \"type\": \"probe\"}]}", "application/json")
                 .post("/v1/jobs"));
-        finish(awaitSeededJob(started), "canceled");
+        finish(awaitSeededJob(marker), "canceled");
         Response answer = submit.join();
         answer.then().statusCode(200).header("Preference-Applied", "wait=10");
         assertThat(answer.jsonPath().getString("status")).isEqualTo("canceled");
     }
 
     /** The id of the newest job seeded after {@code since} (the submission in flight). */
-    private static String awaitSeededJob(long since) {
-        java.sql.Timestamp after = java.sql.Timestamp.from(java.time.Instant.now()
-                .minusNanos(System.nanoTime() - since).minusMillis(50));
+    private static String marked(String marker) {
+        return ", \"labels\": {\"marker\": \"" + marker + "\"}";
+    }
+
+    /** The job this test submitted, found by its own marker label once job-api has seeded its row. */
+    private static String awaitSeededJob(String marker) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             try (var c = Fixtures.db(); var s = c.prepareStatement(
-                    "SELECT id FROM jobs WHERE created_at >= ? AND status = 'queued' ORDER BY created_at DESC LIMIT 1")) {
-                s.setTimestamp(1, after);
+                    "SELECT id FROM jobs WHERE labels ->> 'marker' = ? AND status = 'queued'")) {
+                s.setString(1, marker);
                 try (var rs = s.executeQuery()) {
                     if (rs.next()) {
                         return rs.getString(1);
