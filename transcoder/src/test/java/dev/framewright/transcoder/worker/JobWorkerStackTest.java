@@ -8,8 +8,6 @@ import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCanceled;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
-import dev.framewright.events.JobEventDeserializer;
-import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobProgress;
 import dev.framewright.events.JobRequested;
@@ -39,20 +37,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,9 +62,8 @@ class JobWorkerStackTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final List<ConsumerRecord<String, JobEvent>> lifecycle = new CopyOnWriteArrayList<>();
     private static final List<ConsumerRecord<String, JobEvent>> deadLetters = new CopyOnWriteArrayList<>();
-    private static Thread reader;
-    private static volatile boolean reading = true;
     private static KafkaProducer<String, JobEvent> producer;
+    private static TopicRecorder recorder;
 
     @Inject
     MediaBucket bucket;
@@ -89,33 +80,14 @@ class JobWorkerStackTest {
     @BeforeAll
     static void startReading() {
         String bootstrap = WorkerStackResource.stack.kafkaBootstrapServers();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new JobEventSerializer());
-        reader = new Thread(() -> {
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "worker-test-" + UUID.randomUUID());
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new JobEventDeserializer())) {
-                consumer.subscribe(List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER));
-                while (reading) {
-                    for (ConsumerRecord<String, JobEvent> r : consumer.poll(Duration.ofMillis(200))) {
-                        (r.topic().equals(Topics.DEAD_LETTER) ? deadLetters : lifecycle).add(r);
-                    }
-                }
-            }
-        }, "lifecycle-reader");
-        reader.setDaemon(true);
-        reader.start();
+        producer = TopicRecorder.producer(bootstrap);
+        recorder = TopicRecorder.start(bootstrap, "worker-test", List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER),
+                r -> (r.topic().equals(Topics.DEAD_LETTER) ? deadLetters : lifecycle).add(r));
     }
 
     @AfterAll
     static void stopReading() throws InterruptedException {
-        reading = false;
-        reader.join(5000);
+        recorder.close();
         producer.close();
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEvent;
-import dev.framewright.events.JobEventDeserializer;
-import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Topics;
@@ -31,21 +29,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,9 +62,8 @@ class ObservabilityTest {
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String TRACEPARENT = "00-" + TRACE_ID + "-00f067aa0ba902b7-01";
     private static final List<ConsumerRecord<String, JobEvent>> emitted = new CopyOnWriteArrayList<>();
-    private static volatile boolean reading = true;
-    private static Thread reader;
     private static KafkaProducer<String, JobEvent> producer;
+    private static TopicRecorder recorder;
 
     @Inject
     MediaBucket bucket;
@@ -83,30 +74,15 @@ class ObservabilityTest {
     @BeforeAll
     static void startReading() {
         String bootstrap = WorkerStackResource.stack.kafkaBootstrapServers();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new JobEventSerializer());
-        reader = new Thread(() -> {
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "observability-test-" + UUID.randomUUID());
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new JobEventDeserializer())) {
-                consumer.subscribe(List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER));
-                while (reading) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(emitted::add);
-                }
-            }
-        }, "observability-reader");
-        reader.setDaemon(true);
-        reader.start();
+        producer = TopicRecorder.producer(bootstrap);
+        recorder = TopicRecorder.start(bootstrap, "observability-test",
+                List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER),
+                emitted::add);
     }
 
     @AfterAll
     static void stopReading() throws InterruptedException {
-        reading = false;
-        reader.join(5000);
+        recorder.close();
         producer.close();
     }
 

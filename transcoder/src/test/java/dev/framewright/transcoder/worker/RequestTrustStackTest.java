@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
-import dev.framewright.events.JobEventDeserializer;
-import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
@@ -30,18 +28,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,9 +51,8 @@ class RequestTrustStackTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final List<ConsumerRecord<String, JobEvent>> lifecycle = new CopyOnWriteArrayList<>();
     private static final List<ConsumerRecord<String, JobEvent>> deadLetters = new CopyOnWriteArrayList<>();
-    private static Thread reader;
-    private static volatile boolean reading = true;
     private static KafkaProducer<String, JobEvent> producer;
+    private static TopicRecorder recorder;
 
     @Inject
     MediaBucket bucket;
@@ -72,33 +63,14 @@ class RequestTrustStackTest {
     @BeforeAll
     static void startReading() {
         String bootstrap = WorkerStackResource.stack.kafkaBootstrapServers();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new JobEventSerializer());
-        reader = new Thread(() -> {
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "trust-test-" + UUID.randomUUID());
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new JobEventDeserializer())) {
-                consumer.subscribe(List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER));
-                while (reading) {
-                    for (ConsumerRecord<String, JobEvent> r : consumer.poll(Duration.ofMillis(200))) {
-                        (r.topic().equals(Topics.DEAD_LETTER) ? deadLetters : lifecycle).add(r);
-                    }
-                }
-            }
-        }, "trust-reader");
-        reader.setDaemon(true);
-        reader.start();
+        producer = TopicRecorder.producer(bootstrap);
+        recorder = TopicRecorder.start(bootstrap, "trust-test", List.of(Topics.JOB_LIFECYCLE, Topics.DEAD_LETTER),
+                r -> (r.topic().equals(Topics.DEAD_LETTER) ? deadLetters : lifecycle).add(r));
     }
 
     @AfterAll
     static void stopReading() throws InterruptedException {
-        reading = false;
-        reader.join(5000);
+        recorder.close();
         producer.close();
     }
 

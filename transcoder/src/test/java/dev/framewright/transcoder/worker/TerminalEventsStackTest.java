@@ -7,9 +7,7 @@ import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCanceled;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
-import dev.framewright.events.JobEventDeserializer;
 import dev.framewright.events.JobEventJson;
-import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
@@ -35,7 +33,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,17 +42,12 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,9 +77,8 @@ class TerminalEventsStackTest {
     private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final List<ConsumerRecord<String, JobEvent>> lifecycle = new CopyOnWriteArrayList<>();
-    private static Thread reader;
-    private static volatile boolean reading = true;
     private static KafkaProducer<String, JobEvent> producer;
+    private static TopicRecorder recorder;
 
     @Inject
     MediaBucket bucket;
@@ -101,31 +92,14 @@ class TerminalEventsStackTest {
     @BeforeAll
     static void startReading() {
         String bootstrap = WorkerStackResource.stack.kafkaBootstrapServers();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p, new StringSerializer(), new JobEventSerializer());
-        reader = new Thread(() -> {
-            Properties c = new Properties();
-            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, "terminal-test-" + UUID.randomUUID());
-            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, JobEvent> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                    new JobEventDeserializer())) {
-                consumer.subscribe(List.of(Topics.JOB_LIFECYCLE));
-                while (reading) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(lifecycle::add);
-                }
-            }
-        }, "lifecycle-reader");
-        reader.setDaemon(true);
-        reader.start();
+        producer = TopicRecorder.producer(bootstrap);
+        recorder = TopicRecorder.start(bootstrap, "terminal-test", List.of(Topics.JOB_LIFECYCLE),
+                lifecycle::add);
     }
 
     @AfterAll
     static void stopReading() throws InterruptedException {
-        reading = false;
-        reader.join(5000);
+        recorder.close();
         producer.close();
     }
 
