@@ -1,11 +1,14 @@
 package dev.framewright.api.job;
 
+import static dev.framewright.events.readmodel.JobsColumn.*;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEventJson;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.OutputFile;
+import dev.framewright.events.readmodel.JobsColumn;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -18,10 +21,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * The {@code jobs} read model (owned and migrated by status-projector), read with JDBC from worker threads. Every
@@ -30,18 +35,15 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobReadModel {
 
-    private static final TypeReference<List<StoredOutput>> OUTPUTS = new TypeReference<>() {
+    private static final TypeReference<List<StoredOutput>> OUTPUTS_TYPE = new TypeReference<>() {
     };
-    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
+    private static final TypeReference<Map<String, String>> LABELS_TYPE = new TypeReference<>() {
     };
     /** The stored jsonb is camelCase, written by the contract's mapper; the API's snake_case mapper is not for it. */
     static final ObjectMapper STORED = JobEventJson.mapper();
 
-    static final String COLUMNS = """
-            id, tenant, status, queue, labels::text AS labels, attempt, progress_percent, progress_stage, progress_fps,
-            progress_eta_seconds, input::text AS input, input_media::text AS input_media, outputs::text AS outputs,
-            error_code, error_message, webhook_url, webhook_progress, max_duration_seconds, created_at, started_at,
-            finished_at, expires_at, expired_at, canceled_at""";
+    /** Every column of a row, as the contract lists them (the projector reads the same list). */
+    static final String COLUMNS = JobsColumn.selectList(JobsColumn.row());
 
     private final AgroalDataSource db;
 
@@ -86,24 +88,31 @@ public class JobReadModel {
      * projector folds the same request idempotently; whichever writes first wins and nothing moves backwards.
      */
     public void seed(JobRow row) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                INSERT INTO jobs (id, tenant, status, queue, labels, attempt, progress_percent, progress_stage, input,
-                                  outputs, webhook_url, webhook_progress, max_duration_seconds, expires_at,
-                                  created_at, updated_at)
-                VALUES (?, ?, 'queued', ?, ?::jsonb, 0, 0, 'queued', ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING""")) {
-            s.setObject(1, row.id());
-            s.setString(2, row.tenant());
-            s.setString(3, row.queue());
-            s.setString(4, write(row.labels()));
-            s.setString(5, write(row.input()));
-            s.setString(6, write(row.outputs()));
-            s.setString(7, row.webhookUrl());
-            s.setBoolean(8, row.webhookProgress());
-            s.setObject(9, row.maxDurationSeconds());
-            s.setTimestamp(10, row.expiresAt() == null ? null : Timestamp.from(row.expiresAt()));
-            s.setTimestamp(11, Timestamp.from(row.createdAt()));
-            s.setTimestamp(12, Timestamp.from(row.createdAt()));
+        Map<JobsColumn, Object> values = new EnumMap<>(JobsColumn.class);
+        values.put(ID, row.id());
+        values.put(TENANT, row.tenant());
+        values.put(STATUS, "queued");
+        values.put(QUEUE, row.queue());
+        values.put(LABELS, write(row.labels()));
+        values.put(ATTEMPT, 0);
+        values.put(PROGRESS_PERCENT, 0.0);
+        values.put(PROGRESS_STAGE, "queued");
+        values.put(INPUT, write(row.input()));
+        values.put(OUTPUTS, write(row.outputs()));
+        values.put(WEBHOOK_URL, row.webhookUrl());
+        values.put(WEBHOOK_PROGRESS, row.webhookProgress());
+        values.put(MAX_DURATION_SECONDS, row.maxDurationSeconds());
+        values.put(EXPIRES_AT, row.expiresAt() == null ? null : Timestamp.from(row.expiresAt()));
+        values.put(CREATED_AT, Timestamp.from(row.createdAt()));
+        values.put(UPDATED_AT, Timestamp.from(row.createdAt()));
+        List<JobsColumn> columns = List.copyOf(values.keySet());
+        String sql = "INSERT INTO jobs (" + columns.stream().map(JobsColumn::sql).collect(Collectors.joining(", "))
+                + ") VALUES (" + columns.stream().map(JobsColumn::placeholder).collect(Collectors.joining(", "))
+                + ") ON CONFLICT (id) DO NOTHING";
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < columns.size(); i++) {
+                s.setObject(i + 1, values.get(columns.get(i)));
+            }
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Seeding job " + row.id(), e);
@@ -227,18 +236,18 @@ public class JobReadModel {
     }
 
     static JobRow row(ResultSet rs) throws SQLException {
-        Map<String, String> labels = read(rs.getString("labels"), LABELS);
-        List<StoredOutput> outputs = read(rs.getString("outputs"), OUTPUTS);
-        return new JobRow(rs.getObject("id", UUID.class), rs.getString("tenant"), rs.getString("status"),
-                rs.getString("queue"), labels == null ? Map.of() : labels, rs.getInt("attempt"),
-                rs.getDouble("progress_percent"), rs.getString("progress_stage"),
-                (Double) rs.getObject("progress_fps"), (Double) rs.getObject("progress_eta_seconds"),
-                read(rs.getString("input"), InputObject.class), read(rs.getString("input_media"), MediaInfo.class),
-                outputs == null ? List.of() : outputs, rs.getString("error_code"), rs.getString("error_message"),
-                rs.getString("webhook_url"), rs.getBoolean("webhook_progress"),
-                (Integer) rs.getObject("max_duration_seconds"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), instant(rs, "expires_at"), instant(rs, "expired_at"),
-                instant(rs, "canceled_at"));
+        Map<String, String> labels = read(rs.getString(LABELS.sql()), LABELS_TYPE);
+        List<StoredOutput> outputs = read(rs.getString(OUTPUTS.sql()), OUTPUTS_TYPE);
+        return new JobRow(rs.getObject(ID.sql(), UUID.class), rs.getString(TENANT.sql()),
+                rs.getString(STATUS.sql()), rs.getString(QUEUE.sql()), labels == null ? Map.of() : labels,
+                rs.getInt(ATTEMPT.sql()), rs.getDouble(PROGRESS_PERCENT.sql()), rs.getString(PROGRESS_STAGE.sql()),
+                (Double) rs.getObject(PROGRESS_FPS.sql()), (Double) rs.getObject(PROGRESS_ETA_SECONDS.sql()),
+                read(rs.getString(INPUT.sql()), InputObject.class),
+                read(rs.getString(INPUT_MEDIA.sql()), MediaInfo.class), outputs == null ? List.of() : outputs,
+                rs.getString(ERROR_CODE.sql()), rs.getString(ERROR_MESSAGE.sql()), rs.getString(WEBHOOK_URL.sql()),
+                rs.getBoolean(WEBHOOK_PROGRESS.sql()), (Integer) rs.getObject(MAX_DURATION_SECONDS.sql()),
+                instant(rs, CREATED_AT.sql()), instant(rs, STARTED_AT.sql()), instant(rs, FINISHED_AT.sql()),
+                instant(rs, EXPIRES_AT.sql()), instant(rs, EXPIRED_AT.sql()), instant(rs, CANCELED_AT.sql()));
     }
 
     /** The job as clients see it; deliveries null on listings. */

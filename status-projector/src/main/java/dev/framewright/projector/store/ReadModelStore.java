@@ -1,30 +1,23 @@
 package dev.framewright.projector.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
 import dev.framewright.events.EventType;
-import dev.framewright.events.InputObject;
 import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobEventsChannel;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobProgress;
-import dev.framewright.events.MediaInfo;
 import dev.framewright.projector.fold.Folded;
 import dev.framewright.projector.fold.JobFold;
 import dev.framewright.projector.fold.JobRow;
-import dev.framewright.projector.fold.OutputState;
 import dev.framewright.projector.webhook.WebhookBody;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,13 +37,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReadModelStore {
 
-    private static final JavaType INPUT = JsonValues.type(InputObject.class);
-    private static final JavaType MEDIA = JsonValues.type(MediaInfo.class);
-    private static final JavaType OUTPUTS = JsonValues.type(new TypeReference<List<OutputState>>() { }.getType());
-    private static final JavaType LABELS = JsonValues.type(
-            new TypeReference<LinkedHashMap<String, String>>() { }.getType());
-    private static final JavaType NAMES = JsonValues.type(new TypeReference<List<String>>() { }.getType());
-
     /**
      * job-api seeds a job's row concurrently (INSERT ... ON CONFLICT DO NOTHING), so rows are created by upsert and
      * then locked: whichever writer comes first, the fold applies to the one row. Both statements go in id order, so
@@ -61,40 +47,7 @@ public class ReadModelStore {
             SELECT id, tenant, 'queued', t, t FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, tenant, t)
             ORDER BY id
             ON CONFLICT (id) DO NOTHING""";
-    /** The jsonb columns as text: Jackson parses them once (the client would decode them into its own tree first). */
-    private static final String LOCK = """
-            SELECT id, tenant, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds,
-              input::text AS input, input_media::text AS input_media, outputs::text AS outputs, error_code,
-              error_message, created_at, started_at, finished_at, updated_at, queue, labels::text AS labels,
-              webhook_url, webhook_progress, max_duration_seconds, expires_at, expired_at, canceled_at,
-              retried_attempt, retried_at, retried_outputs::text AS retried_outputs
-            FROM jobs WHERE id = ANY($1) ORDER BY id FOR UPDATE""";
     private static final String KNOWN = "SELECT event_id FROM job_events WHERE event_id = ANY($1)";
-    /**
-     * Every changed row in one statement (a batch touches hundreds of jobs; one UPDATE each would cost a statement
-     * round in PostgreSQL per row). JSON travels as text, written once by Jackson, and is cast here.
-     */
-    private static final String UPDATE = """
-            UPDATE jobs j SET status = u.status, attempt = u.attempt, progress_percent = u.progress_percent,
-              progress_stage = u.progress_stage, progress_fps = u.progress_fps,
-              progress_eta_seconds = u.progress_eta_seconds, input = u.input::jsonb,
-              input_media = u.input_media::jsonb, outputs = u.outputs::jsonb, error_code = u.error_code,
-              error_message = u.error_message, created_at = u.created_at, started_at = u.started_at,
-              finished_at = u.finished_at, updated_at = u.updated_at, queue = u.queue, labels = u.labels::jsonb,
-              webhook_url = u.webhook_url, webhook_progress = u.webhook_progress,
-              max_duration_seconds = u.max_duration_seconds, expires_at = u.expires_at, expired_at = u.expired_at,
-              canceled_at = u.canceled_at, retried_attempt = u.retried_attempt, retried_at = u.retried_at,
-              retried_outputs = u.retried_outputs::jsonb
-            FROM unnest($1::uuid[], $2::text[], $3::int[], $4::float8[], $5::text[], $6::float8[], $7::float8[],
-                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[],
-                        $14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::text[],
-                        $19::text[], $20::bool[], $21::int[], $22::timestamptz[], $23::timestamptz[],
-                        $24::timestamptz[], $25::int[], $26::timestamptz[], $27::text[])
-                 AS u(id, status, attempt, progress_percent, progress_stage, progress_fps, progress_eta_seconds,
-                      input, input_media, outputs, error_code, error_message, created_at, started_at, finished_at,
-                      updated_at, queue, labels, webhook_url, webhook_progress, max_duration_seconds, expires_at,
-                      expired_at, canceled_at, retried_attempt, retried_at, retried_outputs)
-            WHERE j.id = u.id""";
     /** One statement for the whole batch; seq follows the fold order. The payloads are the records' JSON text. */
     private static final String HISTORY = """
             INSERT INTO job_events (event_id, job_id, tenant, type, attempt, time, payload)
@@ -150,10 +103,10 @@ public class ReadModelStore {
                 .addValue(earliest.values().stream().map(e -> utc(e.time())).toArray(OffsetDateTime[]::new));
         UUID[] eventIds = events.stream().map(e -> e.event().eventId()).toArray(UUID[]::new);
         return conn.preparedQuery(UPSERT).execute(upsert)
-                .chain(() -> conn.preparedQuery(LOCK).execute(Tuple.of(jobIds)))
+                .chain(() -> conn.preparedQuery(JobRowColumns.LOCK).execute(Tuple.of(jobIds)))
                 .chain(locked -> {
                     Map<UUID, JobRow> rows = new HashMap<>();
-                    locked.forEach(r -> rows.put(r.getUUID("id"), read(r)));
+                    locked.forEach(r -> rows.put(r.getUUID("id"), JobRowColumns.read(r)));
                     return conn.preparedQuery(KNOWN).execute(Tuple.of(eventIds)).chain(known -> {
                         Set<UUID> seen = new HashSet<>();
                         known.forEach(r -> seen.add(r.getUUID("event_id")));
@@ -268,7 +221,7 @@ public class ReadModelStore {
         if (changes.history().isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        Tuple updates = bind(changes.rows());
+        Tuple updates = JobRowColumns.bind(changes.rows());
         List<ReceivedEvent> h = changes.history();
         int n = h.size();
         UUID[] eventIds = new UUID[n];
@@ -290,7 +243,7 @@ public class ReadModelStore {
         }
         Tuple history = Tuple.tuple().addValue(eventIds).addValue(jobIds).addValue(tenants).addValue(types)
                 .addValue(attempts).addValue(times).addValue(payloads);
-        Uni<?> written = conn.preparedQuery(UPDATE).execute(updates)
+        Uni<?> written = conn.preparedQuery(JobRowColumns.UPDATE).execute(updates)
                 .chain(() -> conn.preparedQuery(HISTORY).execute(history));
         written = written.chain(() -> earlierTerminals(conn, changes.needTerminal())).chain(earlier -> {
             List<Tuple> deliveries = new ArrayList<>(changes.deliveries());
@@ -305,84 +258,7 @@ public class ReadModelStore {
         return written.replaceWith(n);
     }
 
-    static JobRow read(Row r) {
-        JobRow row = new JobRow();
-        row.id = r.getUUID("id");
-        row.tenant = r.getString("tenant");
-        row.status = r.getString("status");
-        row.attempt = r.getInteger("attempt");
-        row.progressPercent = r.getDouble("progress_percent");
-        row.progressStage = r.getString("progress_stage");
-        row.progressFps = r.getDouble("progress_fps");
-        row.progressEtaSeconds = r.getDouble("progress_eta_seconds");
-        row.input = JsonValues.fromText(r.getString("input"), INPUT);
-        row.inputMedia = JsonValues.fromText(r.getString("input_media"), MEDIA);
-        List<OutputState> outputs = JsonValues.fromText(r.getString("outputs"), OUTPUTS);
-        row.outputs = outputs == null ? new ArrayList<>() : new ArrayList<>(outputs);
-        row.errorCode = r.getString("error_code");
-        row.errorMessage = r.getString("error_message");
-        row.createdAt = instant(r, "created_at");
-        row.startedAt = instant(r, "started_at");
-        row.finishedAt = instant(r, "finished_at");
-        row.updatedAt = instant(r, "updated_at");
-        row.queue = r.getString("queue");
-        Map<String, String> labels = JsonValues.fromText(r.getString("labels"), LABELS);
-        row.labels = labels == null ? new LinkedHashMap<>() : labels;
-        row.webhookUrl = r.getString("webhook_url");
-        row.webhookProgress = Boolean.TRUE.equals(r.getBoolean("webhook_progress"));
-        row.maxDurationSeconds = r.getInteger("max_duration_seconds");
-        row.expiresAt = instant(r, "expires_at");
-        row.expiredAt = instant(r, "expired_at");
-        row.canceledAt = instant(r, "canceled_at");
-        row.retriedAttempt = r.getInteger("retried_attempt");
-        row.retriedAt = instant(r, "retried_at");
-        row.retriedOutputs = JsonValues.fromText(r.getString("retried_outputs"), NAMES);
-        return row;
-    }
-
-    /** The rows as the UPDATE's 27 column arrays. */
-    private static Tuple bind(List<JobRow> rows) {
-        return Tuple.tuple()
-                .addValue(column(rows, r -> r.id, UUID[]::new))
-                .addValue(column(rows, r -> r.status, String[]::new))
-                .addValue(column(rows, r -> r.attempt, Integer[]::new))
-                .addValue(column(rows, r -> r.progressPercent, Double[]::new))
-                .addValue(column(rows, r -> r.progressStage, String[]::new))
-                .addValue(column(rows, r -> r.progressFps, Double[]::new))
-                .addValue(column(rows, r -> r.progressEtaSeconds, Double[]::new))
-                .addValue(column(rows, r -> JsonValues.toText(r.input), String[]::new))
-                .addValue(column(rows, r -> JsonValues.toText(r.inputMedia), String[]::new))
-                .addValue(column(rows, r -> JsonValues.toText(r.outputs), String[]::new))
-                .addValue(column(rows, r -> r.errorCode, String[]::new))
-                .addValue(column(rows, r -> r.errorMessage, String[]::new))
-                .addValue(column(rows, r -> utc(r.createdAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> utc(r.startedAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> utc(r.finishedAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> utc(r.updatedAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> r.queue, String[]::new))
-                .addValue(column(rows, r -> JsonValues.toText(r.labels), String[]::new))
-                .addValue(column(rows, r -> r.webhookUrl, String[]::new))
-                .addValue(column(rows, r -> r.webhookProgress, Boolean[]::new))
-                .addValue(column(rows, r -> r.maxDurationSeconds, Integer[]::new))
-                .addValue(column(rows, r -> utc(r.expiresAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> utc(r.expiredAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> utc(r.canceledAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> r.retriedAttempt, Integer[]::new))
-                .addValue(column(rows, r -> utc(r.retriedAt), OffsetDateTime[]::new))
-                .addValue(column(rows, r -> JsonValues.toText(r.retriedOutputs), String[]::new));
-    }
-
-    private static <T> T[] column(List<JobRow> rows, java.util.function.Function<JobRow, T> value,
-            java.util.function.IntFunction<T[]> array) {
-        return rows.stream().map(value).toArray(array);
-    }
-
-    private static Instant instant(Row r, String column) {
-        OffsetDateTime t = r.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
-
     static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+        return JobRowColumns.utc(instant);
     }
 }
