@@ -1,5 +1,6 @@
 package dev.framewright.events;
 
+import dev.framewright.events.rules.ObjectKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,7 +33,7 @@ public record OutputManifest(UUID jobId, String output, List<OutputFile> files) 
     static final int LISTED_OTHERS = 10;
 
     public static String key(UUID jobId, String output) {
-        return "jobs/" + jobId + "/" + output + "/" + FILE;
+        return ObjectKeys.outputFile(jobId, output, FILE);
     }
 
     /** Whether the whole list fits in a terminal event. */

@@ -1,7 +1,6 @@
 package dev.framewright.api.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.framewright.api.limits.AdmissionControl;
 import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
@@ -10,13 +9,11 @@ import dev.framewright.events.JobRequested;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Topics;
 import dev.framewright.events.Webhook;
+import dev.framewright.events.control.CancelRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -124,9 +121,8 @@ public class JobCommands {
             if (in == null) {
                 return null;
             }
-            JsonNode requestedAt = JobReadModel.STORED.readTree(in).path("requestedAt");
-            return requestedAt.isTextual() ? Instant.parse(requestedAt.asText()) : null;
-        } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+            return JobReadModel.STORED.readValue(in, CancelRequest.class).requestedAt();
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("Unreadable cancel object of job " + id, e);
         } catch (ApiException e) {
             throw e;
@@ -142,12 +138,10 @@ public class JobCommands {
     }
 
     private void writeCancel(UUID id, Instant requestedAt, boolean terminalEmitted) {
-        Map<String, Object> cancel = new LinkedHashMap<>();
-        cancel.put("requestedAt", requestedAt.toString());
-        cancel.put("terminalEmitted", terminalEmitted);
         try {
             store.putBytes(MediaStore.cancelKey(id),
-                    JobReadModel.STORED.writeValueAsString(cancel).getBytes(StandardCharsets.UTF_8), "application/json");
+                    JobReadModel.STORED.writeValueAsBytes(new CancelRequest(requestedAt, terminalEmitted)),
+                    "application/json");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (RuntimeException e) {

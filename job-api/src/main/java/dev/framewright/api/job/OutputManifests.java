@@ -4,6 +4,7 @@ import dev.framewright.api.storage.MediaStore;
 import dev.framewright.events.JobEventJson;
 import dev.framewright.events.OutputFile;
 import dev.framewright.events.OutputManifest;
+import dev.framewright.events.rules.ObjectKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ public class OutputManifests {
         } catch (IOException e) {
             throw new UncheckedIOException("Unreadable manifest " + key, e);
         }
-        String prefix = MediaStore.jobPrefix(jobId) + name + "/";
+        String prefix = ObjectKeys.outputPrefix(jobId, name);
         Map<String, OutputFile> files = new LinkedHashMap<>();
         for (OutputFile f : manifest.files() == null ? List.<OutputFile>of() : manifest.files()) {
             if (f != null && OutputManifest.isSafePath(f.path()) && f.key() != null && f.key().equals(prefix + f.path())) {

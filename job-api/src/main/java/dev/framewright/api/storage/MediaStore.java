@@ -64,12 +64,13 @@ public class MediaStore {
         return ObjectKeys.isUploadOf(tenant, key);
     }
 
+    /** Everything of one job (the contract's layout, {@link ObjectKeys}). */
     public static String jobPrefix(UUID jobId) {
-        return "jobs/" + jobId + "/";
+        return ObjectKeys.jobPrefix(jobId);
     }
 
     public static String cancelKey(UUID jobId) {
-        return jobPrefix(jobId) + "_control/cancel";
+        return ObjectKeys.cancel(jobId);
     }
 
     /** @return the stored object's ETag, which the job then pins */

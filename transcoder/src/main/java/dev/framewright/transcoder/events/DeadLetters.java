@@ -1,5 +1,7 @@
 package dev.framewright.transcoder.events;
 
+import static dev.framewright.events.DeadLetterHeaders.*;
+
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobRequested;
 import io.opentelemetry.context.Context;
@@ -17,18 +19,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Publishes a request the transcoder gave up on to {@code Topics.DEAD_LETTER}: the original key, value and headers,
- * plus {@code framewright_dlq_*} headers saying why. {@code framewright redrive} reads them back.
+ * plus the contract's {@link dev.framewright.events.DeadLetterHeaders} saying why. {@code framewright redrive} reads them back.
  */
 @ApplicationScoped
 public class DeadLetters {
 
     public static final String CHANNEL = "dead-letters";
-
-    public static final String REASON = "framewright_dlq_reason";
-    public static final String MESSAGE = "framewright_dlq_message";
-    public static final String ATTEMPTS = "framewright_dlq_attempts";
-    public static final String SOURCE_TOPIC = "framewright_dlq_source_topic";
-    public static final String WORKER = "framewright_dlq_worker";
 
     private final MutinyEmitter<JobEvent> emitter;
 

@@ -26,17 +26,14 @@ import dev.framewright.events.ProbeOutput;
 import dev.framewright.events.ThumbnailsOutput;
 import dev.framewright.events.VideoOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.stream.Stream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FrameGrabber;
@@ -56,6 +53,9 @@ import org.bytedeco.javacv.FrameGrabber;
  * throws {@link CancellationException}.
  */
 public final class MediaPipeline {
+
+    /** The frame rate assumed when a stream states none that is believable. */
+    static final double FALLBACK_FRAME_RATE = 25.0;
 
     static {
         FFmpegSupport.init();
@@ -460,7 +460,7 @@ public final class MediaPipeline {
                 && g.getImageHeight() > 0;
         double fps = g.getVideoFrameRate();
         if (!(fps > 0 && fps <= 1000 && Double.isFinite(fps))) {
-            fps = VideoTranscoder.FALLBACK_FRAME_RATE;
+            fps = FALLBACK_FRAME_RATE;
         }
         long us = FFmpegSupport.durationMicros(g);
         double duration = info != null && info.durationSeconds() != null ? info.durationSeconds()
@@ -802,19 +802,6 @@ public final class MediaPipeline {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort: the worker deletes its scratch directory anyway
-        }
+        ScratchFiles.deleteTree(root);
     }
 }

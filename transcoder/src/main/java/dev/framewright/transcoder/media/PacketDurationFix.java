@@ -101,7 +101,7 @@ final class PacketDurationFix {
         } catch (IOException e) {
             throw new MediaException(FailureCode.INTERNAL, "cannot replace " + file.getFileName(), e);
         } finally {
-            VideoTranscoder.deleteQuietly(tmp);
+            ScratchFiles.deleteQuietly(tmp);
         }
     }
 

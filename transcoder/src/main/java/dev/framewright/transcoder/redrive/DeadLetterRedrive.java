@@ -1,6 +1,7 @@
 package dev.framewright.transcoder.redrive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.framewright.events.DeadLetterHeaders;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobEventDeserializer;
 import dev.framewright.events.JobEventJson;
@@ -8,6 +9,8 @@ import dev.framewright.events.JobEventSerializer;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.KafkaClientEnvironment;
 import dev.framewright.events.Topics;
+import dev.framewright.events.rules.ObjectKeys;
+import dev.framewright.transcoder.storage.ControlStore;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +126,7 @@ public final class DeadLetterRedrive {
             for (ConsumerRecord<String, JobEvent> r : latest.values()) {
                 JobRequested req = (JobRequested) r.value();
                 int attempts = resetUnfinished(s3, bucket, req.jobId());
-                String topic = header(r, "framewright_dlq_source_topic")
+                String topic = header(r, DeadLetterHeaders.SOURCE_TOPIC)
                         .orElse(Topics.requests(req.queue() == null ? Topics.DEFAULT_QUEUE : req.queue()));
                 JobRequested again = new JobRequested(UUID.randomUUID(), req.jobId(), req.tenant(),
                         Math.max(attempts, req.attempt()), Instant.now(), req.queue(), req.input(), req.outputs(),
@@ -138,7 +141,7 @@ public final class DeadLetterRedrive {
                 producer.send(rec).get();
                 published++;
                 out.printf("redrove job %s (%s, after %d attempts) to %s%n", req.jobId(),
-                        header(r, "framewright_dlq_reason").orElse("?"), attempts, topic);
+                        header(r, DeadLetterHeaders.REASON).orElse("?"), attempts, topic);
             }
             if (job.isEmpty()) {
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
@@ -157,21 +160,19 @@ public final class DeadLetterRedrive {
 
     /** Sets the job's unfinished attempts to 0; returns the attempts made so far. */
     static int resetUnfinished(S3Client s3, String bucket, UUID jobId) throws Exception {
-        String key = "jobs/" + jobId + "/_control/attempts";
-        Map<String, Object> attempts;
+        String key = ObjectKeys.attempts(jobId);
+        ControlStore.Attempts attempts;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> read = JSON.readValue(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key))
-                    .asByteArray(), Map.class);
-            attempts = new LinkedHashMap<>(read);
+            attempts = JSON.readValue(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray(),
+                    ControlStore.Attempts.class);
         } catch (NoSuchKeyException e) {
             return 0;
         }
-        attempts.put("unfinished", 0);
+        // As if the last attempt had ended: no unfinished attempts, the count and the answer kept.
+        ControlStore.Attempts reset = attempts.ended();
         s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"),
-                RequestBody.fromBytes(JSON.writeValueAsBytes(attempts)));
-        Object n = attempts.get("attempts");
-        return n instanceof Number num ? num.intValue() : 0;
+                RequestBody.fromBytes(JSON.writeValueAsBytes(reset)));
+        return reset.attempts();
     }
 
     private static Optional<String> header(ConsumerRecord<?, ?> r, String name) {

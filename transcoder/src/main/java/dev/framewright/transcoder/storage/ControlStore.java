@@ -5,11 +5,13 @@ import dev.framewright.events.EventType;
 import dev.framewright.events.JobEvent;
 import dev.framewright.events.JobEventJson;
 import dev.framewright.events.JobRequested;
+import dev.framewright.events.control.CancelRequest;
+import dev.framewright.events.rules.ObjectKeys;
+import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,17 +25,12 @@ import java.util.UUID;
  * update would close that on AWS and MinIO, but S3Proxy 4.1 (the local stack's store, filesystem backend) checks
  * {@code If-Match} without a lock: of 16 concurrent PUTs with the same {@code If-Match} ETag, 2 to 5 succeeded. Its
  * {@code If-None-Match: *} create is atomic (one winner in 16 rounds of 12 to 16 concurrent PUTs), as on AWS (since
- * 2024) and MinIO. So each attempt number and each request's answer is an object created once ({@link #CLAIMS}):
+ * 2024) and MinIO. So each attempt number and each request's answer is an object created once ({@link ObjectKeys#CLAIMS}):
  * whoever creates it owns it, and the loser re-reads and defers to the winner. {@code attempts} stays the count,
  * written only by the owner of the current attempt.
  */
 @ApplicationScoped
 public class ControlStore {
-
-    public static final String CANCEL = "cancel";
-    public static final String ATTEMPTS = "attempts";
-    /** Claims: objects created once with {@code If-None-Match: *}; the store lets one creator win. */
-    public static final String CLAIMS = "claims/";
 
     private static final ObjectMapper JSON = JobEventJson.mapper();
 
@@ -41,20 +38,6 @@ public class ControlStore {
 
     public ControlStore(MediaBucket bucket) {
         this.bucket = bucket;
-    }
-
-    /**
-     * @param terminalEmitted true when job-api already published {@code JobCanceled} (the job was still queued)
-     */
-    public record CancelRequest(Instant requestedAt, boolean terminalEmitted) {
-
-        /**
-         * A cancel stops the requests made up to it, never a retry requested after it (job-api times a retry after
-         * the cancel object and leaves the object in place, so older requests still queued stay canceled).
-         */
-        public boolean appliesTo(JobRequested request) {
-            return requestedAt == null || request.time() == null || !requestedAt.isBefore(request.time());
-        }
     }
 
     /**
@@ -192,11 +175,11 @@ public class ControlStore {
     }
 
     private static String attemptClaimKey(UUID jobId, int attempt) {
-        return MediaBucket.controlKey(jobId, CLAIMS + "attempt-" + attempt);
+        return ObjectKeys.attemptClaim(jobId, attempt);
     }
 
     private static String answerKey(UUID jobId, int requestAttempt) {
-        return MediaBucket.controlKey(jobId, CLAIMS + "answer-" + requestAttempt);
+        return ObjectKeys.answerClaim(jobId, requestAttempt);
     }
 
     private static byte[] json(Object value) {
@@ -208,7 +191,7 @@ public class ControlStore {
     }
 
     public Optional<CancelRequest> cancel(UUID jobId) {
-        return bucket.read(MediaBucket.controlKey(jobId, CANCEL)).map(b -> parse(b, CancelRequest.class));
+        return bucket.read(ObjectKeys.cancel(jobId)).map(b -> parse(b, CancelRequest.class));
     }
 
     /** The cancel request that applies to this request of the job, if any. */
@@ -217,13 +200,13 @@ public class ControlStore {
     }
 
     public Attempts attempts(UUID jobId) {
-        return bucket.read(MediaBucket.controlKey(jobId, ATTEMPTS)).map(b -> parse(b, Attempts.class))
+        return bucket.read(ObjectKeys.attempts(jobId)).map(b -> parse(b, Attempts.class))
                 .orElse(Attempts.NONE);
     }
 
     public void writeAttempts(UUID jobId, Attempts attempts) {
         try {
-            bucket.write(MediaBucket.controlKey(jobId, ATTEMPTS), JSON.writeValueAsBytes(attempts), "application/json");
+            bucket.write(ObjectKeys.attempts(jobId), JSON.writeValueAsBytes(attempts), "application/json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package dev.framewright.transcoder.storage;
 
 import dev.framewright.events.OutputFile;
+import dev.framewright.events.rules.ObjectKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,18 +39,6 @@ public class MediaBucket {
     public MediaBucket(S3Client s3, StorageConfig config) {
         this.s3 = s3;
         this.bucket = config.bucket();
-    }
-
-    public static String outputKey(UUID jobId, String outputName, String path) {
-        return jobPrefix(jobId) + outputName + "/" + path;
-    }
-
-    public static String jobPrefix(UUID jobId) {
-        return "jobs/" + jobId + "/";
-    }
-
-    public static String controlKey(UUID jobId, String name) {
-        return jobPrefix(jobId) + "_control/" + name;
     }
 
     /** What {@link #download} found. */
@@ -195,8 +184,8 @@ public class MediaBucket {
 
     /** Deletes every object of the job (its outputs, partial or complete) except the {@code _control/} objects. */
     public int deleteOutputs(UUID jobId) {
-        String prefix = jobPrefix(jobId);
-        String control = prefix + "_control/";
+        String prefix = ObjectKeys.jobPrefix(jobId);
+        String control = ObjectKeys.controlPrefix(jobId);
         return guarded("delete outputs of " + jobId, () -> {
             List<ObjectIdentifier> doomed = new ArrayList<>();
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {

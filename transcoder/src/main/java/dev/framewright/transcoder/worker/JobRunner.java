@@ -10,11 +10,13 @@ import dev.framewright.events.OutputManifest;
 import dev.framewright.events.OutputResult;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.VideoOutput;
+import dev.framewright.events.rules.ObjectKeys;
 import dev.framewright.transcoder.media.InputLimits;
 import dev.framewright.transcoder.media.MediaException;
 import dev.framewright.transcoder.media.MediaPipeline;
 import dev.framewright.transcoder.media.MediaProbe;
 import dev.framewright.transcoder.media.RenderedOutput;
+import dev.framewright.transcoder.media.ScratchFiles;
 import dev.framewright.transcoder.storage.MediaBucket;
 import dev.framewright.transcoder.telemetry.Telemetry;
 import io.opentelemetry.api.trace.Span;
@@ -26,13 +28,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -124,7 +124,7 @@ public class JobRunner {
                 try (Scope ignored = span.makeCurrent()) {
                     for (RenderedOutput.File f : r.files()) {
                         checkInterrupted();
-                        files.add(bucket.upload(f.path(), MediaBucket.outputKey(job.jobId(), r.name(), f.path()),
+                        files.add(bucket.upload(f.path(), ObjectKeys.outputFile(job.jobId(), r.name(), f.path()),
                                 f.local(), f.contentType()));
                     }
                 } finally {
@@ -262,13 +262,8 @@ public class JobRunner {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf(e, "Could not clean %s", dir);
+        if (!ScratchFiles.deleteTree(dir)) {
+            LOG.warnf("Could not clean %s", dir);
         }
     }
 }

@@ -19,7 +19,7 @@ import dev.framewright.transcoder.oneshot.JobBudget;
 import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.ControlStore.AttemptClaim;
 import dev.framewright.transcoder.storage.ControlStore.Attempts;
-import dev.framewright.transcoder.storage.ControlStore.CancelRequest;
+import dev.framewright.events.control.CancelRequest;
 import dev.framewright.transcoder.storage.MediaBucket;
 import dev.framewright.transcoder.telemetry.Telemetry;
 import io.opentelemetry.api.trace.Span;

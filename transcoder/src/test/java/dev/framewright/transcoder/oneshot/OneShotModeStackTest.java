@@ -2,6 +2,7 @@ package dev.framewright.transcoder.oneshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.framewright.events.DeadLetterHeaders;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCompleted;
@@ -14,7 +15,6 @@ import dev.framewright.events.JobStarted;
 import dev.framewright.events.OutputFile;
 import dev.framewright.events.Topics;
 import dev.framewright.localstack.LocalStack;
-import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.localstack.StackConfig;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.main.LaunchResult;
@@ -123,7 +123,7 @@ class OneShotModeStackTest {
         JobFailed failed = StackFixture.awaitEvent(foreign.jobId(), JobFailed.class);
         assertThat(failed.tenant()).isEqualTo("mallory");
         assertThat(StackFixture.events(foreign.jobId())).noneMatch(JobStarted.class::isInstance);
-        assertThat(StackFixture.awaitDeadLetter(foreign.jobId()).headers().lastHeader(DeadLetters.REASON).value())
+        assertThat(StackFixture.awaitDeadLetter(foreign.jobId()).headers().lastHeader(DeadLetterHeaders.REASON).value())
                 .asString(StandardCharsets.UTF_8).isEqualTo("foreign_object");
     }
 

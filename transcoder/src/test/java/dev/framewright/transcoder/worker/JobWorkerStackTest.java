@@ -3,6 +3,7 @@ package dev.framewright.transcoder.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.framewright.events.rules.ObjectKeys;
 import dev.framewright.events.FailureCode;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCanceled;
@@ -159,7 +160,7 @@ class JobWorkerStackTest {
         // An output an earlier attempt left behind: a cancel removes it too.
         bucket.write("jobs/" + job.jobId() + "/slow/video.mp4", new byte[] {1, 2, 3}, "video/mp4");
         long asked = System.nanoTime();
-        bucket.write(MediaBucket.controlKey(job.jobId(), "cancel"),
+        bucket.write(ObjectKeys.cancel(job.jobId()),
                 ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":false}").getBytes(), "application/json");
         JobCanceled canceled = await(job, JobCanceled.class);
         assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
@@ -174,7 +175,7 @@ class JobWorkerStackTest {
         UUID jobId = UUID.randomUUID();
         // Requested, then canceled (a cancel applies to the requests made up to it).
         JobRequested job = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
-        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+        bucket.write(ObjectKeys.cancel(jobId),
                 ("{\"requestedAt\":\"" + job.time() + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
         publish(job);
         // A job submitted after it completes, so the worker is consuming; the canceled one must have produced nothing.
@@ -189,7 +190,7 @@ class JobWorkerStackTest {
     void aJobCanceledBeforeItStartsGetsOneJobCanceledAndNeverStarts() throws Exception {
         UUID jobId = UUID.randomUUID();
         JobRequested job = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
-        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+        bucket.write(ObjectKeys.cancel(jobId),
                 ("{\"requestedAt\":\"" + Instant.now() + "\",\"terminalEmitted\":false}").getBytes(), "application/json");
         bucket.write("jobs/" + jobId + "/ok/video.mp4", new byte[] {1, 2, 3}, "video/mp4"); // left by someone
         publish(job);
@@ -441,7 +442,7 @@ class JobWorkerStackTest {
     void aCancelWrittenBeforeARetryWasRequestedDoesNotStopTheRetry() throws Exception {
         UUID jobId = UUID.randomUUID();
         Instant canceledAt = Instant.now();
-        bucket.write(MediaBucket.controlKey(jobId, "cancel"),
+        bucket.write(ObjectKeys.cancel(jobId),
                 ("{\"requestedAt\":\"" + canceledAt + "\",\"terminalEmitted\":true}").getBytes(), "application/json");
         JobRequested prepared = prepare(jobId, List.of(VideoOutput.of("ok", 640, null)), null);
         JobRequested retry = new JobRequested(UUID.randomUUID(), jobId, prepared.tenant(), 0,

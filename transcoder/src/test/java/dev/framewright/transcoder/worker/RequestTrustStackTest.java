@@ -2,6 +2,7 @@ package dev.framewright.transcoder.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.framewright.events.DeadLetterHeaders;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
@@ -15,7 +16,6 @@ import dev.framewright.events.Topics;
 import dev.framewright.events.VideoOutput;
 import dev.framewright.events.rules.ObjectKeys;
 import dev.framewright.events.rules.RequestRules;
-import dev.framewright.transcoder.events.DeadLetters;
 import dev.framewright.transcoder.storage.ControlStore;
 import dev.framewright.transcoder.storage.MediaBucket;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -87,15 +87,15 @@ class RequestTrustStackTest {
         assertThat(failed.code()).isEqualTo("input_missing");
         assertThat(failed.message()).contains("foreign_object").contains("input.key");
         ConsumerRecord<String, JobEvent> letter = awaitDeadLetter(job.jobId());
-        assertThat(header(letter, DeadLetters.REASON)).isEqualTo(RequestRules.FOREIGN_OBJECT);
-        assertThat(header(letter, DeadLetters.SOURCE_TOPIC)).isEqualTo(Topics.requests("default"));
+        assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo(RequestRules.FOREIGN_OBJECT);
+        assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.requests("default"));
         assertThat(((JobRequested) letter.value()).input().key()).isEqualTo(theirs);
         // Nothing ran: no JobStarted, no attempt counted, no rendering, and their object is as it was.
         assertThat(events(job.jobId())).noneMatch(JobStarted.class::isInstance);
         assertThat(control.attempts(job.jobId()).attempts()).isZero();
         assertThat(FakeRenderer.renderStarts).doesNotContainKey(job.jobId().toString());
         assertThat(bucket.read(theirs).orElseThrow()).isEqualTo(secret);
-        assertThat(bucket.list(MediaBucket.jobPrefix(job.jobId()))).isEmpty();
+        assertThat(bucket.list(ObjectKeys.jobPrefix(job.jobId()))).isEmpty();
     }
 
     @Test
@@ -104,7 +104,7 @@ class RequestTrustStackTest {
         JobRequested foreign = request(UUID.randomUUID(), "default", ownInput(), List.of(
                 new VideoOutput("logo", null, null, null, null, null, null, null, null, null, overlay)));
         publish(foreign.jobId().toString(), foreign);
-        assertThat(header(awaitDeadLetter(foreign.jobId()), DeadLetters.REASON)).isEqualTo(RequestRules.FOREIGN_OBJECT);
+        assertThat(header(awaitDeadLetter(foreign.jobId()), DeadLetterHeaders.REASON)).isEqualTo(RequestRules.FOREIGN_OBJECT);
         assertThat(await(foreign.jobId(), JobFailed.class).message()).contains("outputs[0].overlay.image");
 
         JobRequested path = request(UUID.randomUUID(), "default", ownInput(), List.of(new ProbeOutput("../x")));
@@ -112,7 +112,7 @@ class RequestTrustStackTest {
         JobFailed failed = await(path.jobId(), JobFailed.class);
         assertThat(failed.code()).isEqualTo("invalid_output");
         assertThat(failed.message()).contains("outputs[0].name");
-        assertThat(header(awaitDeadLetter(path.jobId()), DeadLetters.REASON)).isEqualTo(RequestRules.INVALID_REQUEST);
+        assertThat(header(awaitDeadLetter(path.jobId()), DeadLetterHeaders.REASON)).isEqualTo(RequestRules.INVALID_REQUEST);
         assertThat(bucket.list("jobs/")).noneMatch(k -> k.contains("/x/") || k.startsWith("jobs/" + path.jobId()));
     }
 
@@ -121,7 +121,7 @@ class RequestTrustStackTest {
         JobRequested noInput = request(UUID.randomUUID(), "default", null, List.of(new ProbeOutput("p")));
         publish(noInput.jobId().toString(), noInput);
         assertThat(await(noInput.jobId(), JobFailed.class).code()).isEqualTo("input_missing");
-        assertThat(header(awaitDeadLetter(noInput.jobId()), DeadLetters.REASON))
+        assertThat(header(awaitDeadLetter(noInput.jobId()), DeadLetterHeaders.REASON))
                 .isEqualTo(RequestRules.INVALID_REQUEST);
 
         // No job id, tenant, event id or time: nobody to tell, so a dead letter only (keyed as the record was).
@@ -140,7 +140,7 @@ class RequestTrustStackTest {
             Thread.sleep(100);
         }
         assertThat(deadLetters).filteredOn(r -> key.equals(r.key())).singleElement()
-                .satisfies(r -> assertThat(header(r, DeadLetters.MESSAGE)).contains("jobId: is required"));
+                .satisfies(r -> assertThat(header(r, DeadLetterHeaders.MESSAGE)).contains("jobId: is required"));
         assertThat(events(ordinary.jobId()).stream().filter(e -> e instanceof JobFailed)).isEmpty();
     }
 
