@@ -129,6 +129,8 @@ public final class Framewright implements AutoCloseable {
         env.put("FRAMEWRIGHT_QUEUES", queues);
         env.put("FRAMEWRIGHT_TRANSCODER_QUEUES", queues);
         env.put("FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS", "default:" + DEV_API_KEY);
+        // The local stack's one user is its operator too: the development key may use /v1/admin.
+        env.put("FRAMEWRIGHT_AUTH_BOOTSTRAP_ADMIN_KEYS", "default:" + DEV_API_KEY);
         // Signs for tenants without a secret of their own; with the published development key (the default), which
         // the services accept only with this flag.
         env.put("FRAMEWRIGHT_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET);

@@ -1,5 +1,7 @@
 package dev.framewright.api.job;
 
+import dev.framewright.api.tenant.ApiKeyStore;
+import dev.framewright.api.tenant.Authenticator;
 import dev.framewright.events.JobEventsChannel;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -21,6 +23,9 @@ import org.jboss.logging.Logger;
  * transaction that folds a batch, and this wakes only the event streams of the jobs it names. The subscriber
  * reconnects by itself; after every (re)subscription every stream is woken, since notifications sent while nobody
  * listened are gone. Streams keep a slow safety poll of their own, so a lost connection costs latency, never events.
+ *
+ * <p>The same connection listens on {@link ApiKeyStore#REVOKED_CHANNEL}, so a revoked key is forgotten by every
+ * instance at once (and every cached key lookup after a reconnect, for revocations sent meanwhile).
  */
 @ApplicationScoped
 public class JobEventSignals {
@@ -28,6 +33,7 @@ public class JobEventSignals {
     private static final Logger LOG = Logger.getLogger(JobEventSignals.class);
 
     private final Vertx vertx;
+    private final Authenticator authenticator;
     private final String url;
     private final Optional<String> user;
     private final Optional<String> password;
@@ -35,10 +41,12 @@ public class JobEventSignals {
     private volatile PgSubscriber subscriber;
     private volatile boolean stopped;
 
-    public JobEventSignals(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+    public JobEventSignals(Vertx vertx, Authenticator authenticator,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
+        this.authenticator = authenticator;
         this.url = url;
         this.user = user;
         this.password = password;
@@ -55,6 +63,9 @@ public class JobEventSignals {
                 .subscribeHandler(this::wakeAll)
                 .endHandler(() -> LOG.debugf("Not listening on %s until the subscriber reconnects", JobEventsChannel.NAME))
                 .handler(this::notified);
+        subscriber.channel(ApiKeyStore.REVOKED_CHANNEL)
+                .subscribeHandler(authenticator::invalidateAll)
+                .handler(authenticator::forgetHash);
         connect();
     }
 

@@ -16,6 +16,12 @@ public interface AuthConfig {
     @WithDefault("30s")
     Duration cacheTtl();
 
-    /** Keys registered at startup: {@code tenant:key} or {@code tenant:sha256:<hex>}, comma separated. */
+    /**
+     * Keys registered at startup with scope {@code submit}: {@code tenant:key} or {@code tenant:sha256:<hex>}, comma
+     * separated.
+     */
     Optional<List<String>> bootstrapKeys();
+
+    /** Keys registered at startup with scope {@code admin} (the {@code /v1/admin} API), in the same format. */
+    Optional<List<String>> bootstrapAdminKeys();
 }

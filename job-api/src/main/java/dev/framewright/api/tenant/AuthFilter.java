@@ -48,6 +48,10 @@ public class AuthFilter {
                     if (principal.isEmpty()) {
                         return unauthorized("The API key is unknown or revoked");
                     }
+                    Scope needed = Scope.required(request.getMethod(), request.getUriInfo().getPath());
+                    if (!principal.get().scope().allows(needed)) {
+                        return forbidden(principal.get().scope(), needed);
+                    }
                     caller.authenticate(principal.get().tenant());
                     try {
                         rateLimiter.acquire(principal.get().tenant(), principal.get().limits());
@@ -93,6 +97,15 @@ public class AuthFilter {
         return Response.status(401).type(Problem.MEDIA_TYPE)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"framewright\"")
                 .entity(Problem.of(401, "unauthorized", "Unauthorized", detail)).build();
+    }
+
+    private static Response forbidden(Scope has, Scope needed) {
+        return Response.status(403).type(Problem.MEDIA_TYPE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"framewright\", error=\"insufficient_scope\", scope=\""
+                        + needed.wireName() + "\"")
+                .entity(Problem.of(403, "insufficient_scope", "Insufficient scope", "This key's scope is '"
+                        + has.wireName() + "'; this request needs '" + needed.wireName() + "'"))
+                .build();
     }
 
     private static Response problem(Problem problem, String retryAfter) {

@@ -11,14 +11,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Resolves a presented API key to its tenant. Lookups (hits and misses) are cached for
- * {@code framewright.auth.cache-ttl}, so a busy client costs no database round trip per request; a revoked key
- * stops working within that time.
+ * {@code framewright.auth.cache-ttl}, so a busy client costs no database round trip per request. A key revoked
+ * through the admin API is forgotten at once by every instance (a notification, see {@link ApiKeyStore}); one
+ * revoked by hand in SQL stops working within the cache time.
  */
 @ApplicationScoped
 public class Authenticator {
 
-    /** A key that may act: its tenant and that tenant's limit overrides. */
-    public record Principal(String tenant, TenantLimits limits) {
+    /** A key that may act: its tenant, its scope and that tenant's limit overrides. */
+    public record Principal(String tenant, Scope scope, TenantLimits limits) {
     }
 
     private static final Logger LOG = Logger.getLogger(Authenticator.class);
@@ -50,7 +51,7 @@ public class Authenticator {
                 .filter(k -> !k.revoked() && ApiKeys.sameHash(k.hash(), hash))
                 .map(k -> {
                     touch(hash);
-                    return new Principal(k.tenant(), k.limits());
+                    return new Principal(k.tenant(), k.scope(), k.limits());
                 }));
     }
 
@@ -59,10 +60,22 @@ public class Authenticator {
         return Uni.createFrom().completionStage(() -> tenants.get(tenant));
     }
 
-    /** Forgets every cached lookup (tests, and after an operator changes keys through SQL on this instance). */
+    /** Forgets every cached lookup (tests, after a reconnect of the revocation listener, after SQL by hand). */
     public void invalidateAll() {
         keys.synchronous().invalidateAll();
         tenants.synchronous().invalidateAll();
+    }
+
+    /** Forgets one key (revoked, on this instance or another: {@link ApiKeyStore#REVOKED_CHANNEL}). */
+    public void forgetHash(String hash) {
+        if (ApiKeys.isHash(hash)) {
+            keys.synchronous().invalidate(hash);
+        }
+    }
+
+    /** Forgets a tenant's cached limit overrides (changed through the admin API). */
+    public void forgetTenant(String tenant) {
+        tenants.synchronous().invalidate(tenant);
     }
 
     private void touch(String hash) {

@@ -8,7 +8,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Registers {@code framewright.auth.bootstrap-keys} at startup (after Flyway created the tables). Entries are
+ * Registers {@code framewright.auth.bootstrap-keys} (scope {@code submit}) and {@code bootstrap-admin-keys} (scope
+ * {@code admin}: the first operator's key, which makes the others through {@code /v1/admin}) at startup (after
+ * Flyway created the tables). Entries are
  * {@code tenant:key} or, to keep the plain key out of the configuration, {@code tenant:sha256:<hex>} as
  * {@link KeyMaker} prints it. Existing keys are kept as they are (a revoked one stays revoked).
  */
@@ -22,15 +24,21 @@ public class BootstrapKeys {
     }
 
     void onStart(@Observes StartupEvent start, AuthConfig config, ApiKeyStore store) {
-        for (String raw : config.bootstrapKeys().orElse(List.of())) {
+        register(config.bootstrapKeys().orElse(List.of()), Scope.SUBMIT, store);
+        register(config.bootstrapAdminKeys().orElse(List.of()), Scope.ADMIN, store);
+    }
+
+    private static void register(List<String> entries, Scope scope, ApiKeyStore store) {
+        for (String raw : entries) {
             Entry entry = parse(raw);
-            String bound = store.register(entry.tenant(), entry.hash(), "bootstrap")
+            String bound = store.register(entry.tenant(), entry.hash(), "bootstrap", scope)
                     .await().atMost(Duration.ofSeconds(30));
             if (!bound.equals(entry.tenant())) {
                 throw new IllegalStateException("A bootstrap key for tenant '" + entry.tenant()
                         + "' is already bound to tenant '" + bound + "'");
             }
-            LOG.infof("Bootstrap API key %s... registered for tenant '%s'", entry.hash().substring(0, 8), entry.tenant());
+            LOG.infof("Bootstrap API key %s... registered for tenant '%s' (%s)", entry.hash().substring(0, 8),
+                    entry.tenant(), scope.wireName());
         }
     }
 
