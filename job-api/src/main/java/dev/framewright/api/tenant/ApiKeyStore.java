@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The {@code tenants} and {@code api_keys} tables (db/job-api/V2, V6). */
+/** The {@code tenants} and {@code api_keys} tables (db/job-api/V2, V8). */
 @ApplicationScoped
 public class ApiKeyStore {
 
