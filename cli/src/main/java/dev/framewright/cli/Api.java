@@ -77,20 +77,69 @@ final class Api {
                 .header("Accept", "application/json, application/problem+json");
     }
 
+    /** Attempts of one request refused with 429 or 503 before giving up; waits are {@code Retry-After}, capped. */
+    static final int MAX_ATTEMPTS = 6;
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    static final Duration TOTAL_WAIT = Duration.ofMinutes(2);
+
     private HttpResponse<byte[]> send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofMinutes(10)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() >= 400) {
-                throw problem(response.statusCode(), response.body());
+            HttpRequest built = request.timeout(Duration.ofMinutes(10)).build();
+            Duration waited = Duration.ZERO;
+            for (int attempt = 1; ; attempt++) {
+                HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+                int status = response.statusCode();
+                if ((status == 429 || status == 503) && attempt < MAX_ATTEMPTS) {
+                    // Both mean "not done, come back later" (rate limit, queued-job cap, overload, a publish that
+                    // timed out); a submission carries an Idempotency-Key, so sending it again cannot make two jobs.
+                    Duration wait = retryAfter(response.headers().firstValue("Retry-After").orElse(null), attempt);
+                    if (waited.plus(wait).compareTo(TOTAL_WAIT) <= 0) {
+                        System.err.printf("%s: HTTP %d, retrying in %d s%n", built.uri().getPath(), status,
+                                Math.max(1, wait.toSeconds()));
+                        Thread.sleep(wait.toMillis());
+                        waited = waited.plus(wait);
+                        continue;
+                    }
+                }
+                if (status >= 400) {
+                    throw problem(status, response.body());
+                }
+                return response;
             }
-            return response;
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(Main.EXIT_INTERRUPTED, "Interrupted");
         }
+    }
+
+    /**
+     * How long to wait before attempt {@code attempt + 1}: the server's {@code Retry-After} (seconds or an HTTP
+     * date), else 1, 2, 4, … s; never more than {@link #MAX_WAIT}.
+     */
+    static Duration retryAfter(String header, int attempt) {
+        Duration wait = null;
+        if (header != null) {
+            String value = header.trim();
+            try {
+                wait = Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    wait = Duration.between(java.time.Instant.now(), java.time.ZonedDateTime.parse(value,
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                } catch (java.time.format.DateTimeParseException notDate) {
+                    wait = null;
+                }
+            }
+        }
+        if (wait == null) {
+            wait = Duration.ofSeconds(1L << Math.min(attempt - 1, 5));
+        }
+        if (wait.isNegative()) {
+            wait = Duration.ZERO;
+        }
+        return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
     }
 
     private HttpResponse<InputStream> sendStreaming(HttpRequest request) {

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
  * Where the API is and which key to send, from the first of: flags, environment ({@code FRAMEWRIGHT_API_URL},
  * {@code FRAMEWRIGHT_API_KEY}), the config file ({@code $FRAMEWRIGHT_CONFIG}, else
  * {@code $XDG_CONFIG_HOME/framewright/config}, else {@code ~/.config/framewright/config}: {@code api_url=} and
- * {@code api_key=} lines), the local stack's defaults.
+ * {@code api_key=} lines, or {@code <profile>.api_url=} and {@code <profile>.api_key=} for a profile chosen with
+ * {@code --profile} or {@code FRAMEWRIGHT_PROFILE}), the local stack's defaults. The development key is used only
+ * for an API on this machine: anywhere else a missing key is an error, never a silent fall-back.
  */
 public class Connection {
 
@@ -24,17 +26,55 @@ public class Connection {
             + DEFAULT_API + ")", scope = picocli.CommandLine.ScopeType.INHERIT)
     String api;
 
-    @Option(names = "--key", paramLabel = "KEY", description = "API key (env FRAMEWRIGHT_API_KEY; default: the local "
-            + "stack's development key)", scope = picocli.CommandLine.ScopeType.INHERIT)
+    @Option(names = "--key", paramLabel = "KEY", description = "API key (env FRAMEWRIGHT_API_KEY; default, for an API "
+            + "on this machine only: the local stack's development key)", scope = picocli.CommandLine.ScopeType.INHERIT)
     String key;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "a server profile of the config file "
+            + "(<NAME>.api_url=, <NAME>.api_key=; env FRAMEWRIGHT_PROFILE)", scope = picocli.CommandLine.ScopeType.INHERIT)
+    String profile;
+
     String apiUrl(Map<String, String> env) {
-        String url = first(api, env.get("FRAMEWRIGHT_API_URL"), file(env).getProperty("api_url"), DEFAULT_API);
+        String url = first(api, env.get("FRAMEWRIGHT_API_URL"), fromFile(env, "api_url"),
+                profile(env) == null ? DEFAULT_API : null);
+        if (url == null) {
+            throw new CliException(Main.EXIT_USAGE, "Profile '" + profile(env) + "' has no " + profile(env)
+                    + ".api_url= in " + configFile(env));
+        }
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     String apiKey(Map<String, String> env) {
-        return first(key, env.get("FRAMEWRIGHT_API_KEY"), file(env).getProperty("api_key"), DEV_KEY);
+        String found = first(key, env.get("FRAMEWRIGHT_API_KEY"), fromFile(env, "api_key"));
+        if (found != null) {
+            return found;
+        }
+        String url = apiUrl(env);
+        if (!isLocal(url)) {
+            throw new CliException(Main.EXIT_USAGE, "No API key for " + url + ": pass --key, set FRAMEWRIGHT_API_KEY "
+                    + "or api_key= in " + configFile(env) + " (the development key is only sent to this machine)");
+        }
+        return DEV_KEY;
+    }
+
+    private String profile(Map<String, String> env) {
+        return first(profile, env.get("FRAMEWRIGHT_PROFILE"));
+    }
+
+    private String fromFile(Map<String, String> env, String name) {
+        String p = profile(env);
+        return file(env).getProperty(p == null ? name : p + "." + name);
+    }
+
+    /** Whether the API is on this machine (the only place the development key may go). */
+    static boolean isLocal(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+                    || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static Path configFile(Map<String, String> env) {
