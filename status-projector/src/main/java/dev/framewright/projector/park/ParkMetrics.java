@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.framewright.projector.webhook.WebhooksConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,12 +30,11 @@ public class ParkMetrics {
     private final AtomicLong unresolved = new AtomicLong();
     private volatile long timer = -1;
 
-    public ParkMetrics(MeterRegistry registry, ParkedRecords parked, Vertx vertx,
-            @ConfigProperty(name = "framewright.webhooks.metrics-interval", defaultValue = "15s") Duration interval) {
+    public ParkMetrics(MeterRegistry registry, ParkedRecords parked, Vertx vertx, WebhooksConfig config) {
         this.registry = registry;
         this.parked = parked;
         this.vertx = vertx;
-        this.interval = interval;
+        this.interval = config.metricsInterval();
         Gauge.builder("framewright.projector.parked.unresolved", unresolved, AtomicLong::get)
                 .description("Parked records not re-applied yet (GET /admin/parked)").register(registry);
     }

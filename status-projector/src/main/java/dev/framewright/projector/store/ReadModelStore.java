@@ -9,6 +9,7 @@ import dev.framewright.projector.fold.Folded;
 import dev.framewright.projector.fold.JobFold;
 import dev.framewright.projector.fold.JobRow;
 import dev.framewright.projector.webhook.WebhookBody;
+import dev.framewright.projector.webhook.WebhooksConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Folds a batch of events into the read model in one transaction: the job rows, the event history
@@ -67,10 +67,9 @@ public class ReadModelStore {
     private final Pool pool;
     private final Duration giveUpAfter;
 
-    public ReadModelStore(Pool pool,
-            @ConfigProperty(name = "framewright.webhooks.give-up-after", defaultValue = "24h") Duration giveUpAfter) {
+    public ReadModelStore(Pool pool, WebhooksConfig webhooks) {
         this.pool = pool;
-        this.giveUpAfter = giveUpAfter;
+        this.giveUpAfter = webhooks.giveUpAfter();
     }
 
     /** @return how many events were new (the others were folded before) */

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** {@link WebhookDestination}'s rules with this deployment's settings and resolver (the JDK's). */
 @ApplicationScoped
@@ -14,9 +13,8 @@ public class DestinationCheck {
     private final HostResolver resolver;
 
     @Inject
-    public DestinationCheck(@ConfigProperty(name = "framewright.webhooks.allow-private-networks",
-            defaultValue = "false") boolean allowPrivateNetworks) {
-        this(allowPrivateNetworks, HostResolver.JDK);
+    public DestinationCheck(WebhooksConfig config) {
+        this(config.allowPrivateNetworks(), HostResolver.JDK);
     }
 
     /** For tests: another resolver (DNS rebinding), or the check switched on in a stack that has it off. */

@@ -13,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The secrets a tenant's notifications are signed with, read from job-api's {@code webhook_secrets} table through
@@ -38,11 +37,13 @@ public class SigningSecrets {
     private final boolean allowDevSecrets;
     private final SecretBox box;
 
-    public SigningSecrets(Pool pool,
-            @ConfigProperty(name = "framewright.webhooks.secret") Optional<String> fallback,
-            @ConfigProperty(name = "framewright.webhooks.secret-key") String encryptionKey,
-            @ConfigProperty(name = "framewright.webhooks.allow-dev-secrets", defaultValue = "false")
-            boolean allowDevSecrets) {
+    @jakarta.inject.Inject
+    public SigningSecrets(Pool pool, WebhooksConfig config) {
+        this(pool, config.secret(), config.secretKey(), config.allowDevSecrets());
+    }
+
+    /** For tests of the start-up check. */
+    SigningSecrets(Pool pool, Optional<String> fallback, String encryptionKey, boolean allowDevSecrets) {
         this.pool = pool;
         this.fallback = fallback.filter(s -> !s.isBlank());
         this.encryptionKey = encryptionKey;

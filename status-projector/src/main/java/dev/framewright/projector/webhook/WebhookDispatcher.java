@@ -32,7 +32,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -103,27 +102,19 @@ public class WebhookDispatcher {
     private volatile boolean stopped;
 
     public WebhookDispatcher(Pool pool, Vertx vertx, SigningSecrets secrets, DestinationCheck destinations,
-            WebhookMetrics metrics,
-            @ConfigProperty(name = "framewright.webhooks.poll-interval", defaultValue = "500ms") Duration pollInterval,
-            @ConfigProperty(name = "framewright.webhooks.max-in-flight", defaultValue = "16") int maxInFlight,
-            @ConfigProperty(name = "framewright.webhooks.max-in-flight-per-tenant", defaultValue = "4")
-            int maxInFlightPerTenant,
-            @ConfigProperty(name = "framewright.webhooks.timeout", defaultValue = "10s") Duration timeout,
-            @ConfigProperty(name = "framewright.webhooks.backoff-base", defaultValue = "5s") Duration backoffBase,
-            @ConfigProperty(name = "framewright.webhooks.backoff-cap", defaultValue = "1h") Duration backoffCap,
-            @ConfigProperty(name = "framewright.webhooks.enabled", defaultValue = "true") boolean enabled) {
+            WebhookMetrics metrics, WebhooksConfig config) {
         this.pool = pool;
         this.vertx = vertx;
         this.secrets = secrets;
         this.destinations = destinations;
         this.metrics = metrics;
-        this.pollInterval = pollInterval;
-        this.maxInFlight = maxInFlight;
-        this.maxInFlightPerTenant = Math.max(1, Math.min(maxInFlightPerTenant, maxInFlight));
-        this.timeout = timeout;
-        this.backoffBase = backoffBase;
-        this.backoffCap = backoffCap;
-        this.enabled = enabled;
+        this.pollInterval = config.pollInterval();
+        this.maxInFlight = config.maxInFlight();
+        this.maxInFlightPerTenant = Math.max(1, Math.min(config.maxInFlightPerTenant(), maxInFlight));
+        this.timeout = config.timeout();
+        this.backoffBase = config.backoffBase();
+        this.backoffCap = config.backoffCap();
+        this.enabled = config.enabled();
         // No keep-alive: every attempt opens its own connection to the address just checked, and a receiver that
         // never finishes its body costs a connection only until the idle timeout.
         this.http = vertx.createHttpClient(new HttpClientOptions()

@@ -14,7 +14,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,12 +41,11 @@ public class WebhookMetrics {
     private final AtomicLong oldestDueMillis = new AtomicLong();
     private volatile long timer = -1;
 
-    public WebhookMetrics(MeterRegistry registry, Pool pool, Vertx vertx,
-            @ConfigProperty(name = "framewright.webhooks.metrics-interval", defaultValue = "15s") Duration interval) {
+    public WebhookMetrics(MeterRegistry registry, Pool pool, Vertx vertx, WebhooksConfig config) {
         this.registry = registry;
         this.pool = pool;
         this.vertx = vertx;
-        this.interval = interval;
+        this.interval = config.metricsInterval();
         Gauge.builder("framewright.webhook.pending", pending, AtomicLong::get)
                 .description("Notifications not delivered yet (being retried or waiting for their first attempt)")
                 .register(registry);
