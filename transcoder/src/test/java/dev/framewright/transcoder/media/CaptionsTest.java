@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.StreamInfo;
 import java.util.List;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
 
 /** The subtitle streams of real muxed files: what the probe says of them, and the cues decoded from them. */
@@ -84,6 +85,16 @@ class CaptionsTest {
         Captions.Extracted x = Captions.extract(TestMedia.clip320WithAudio());
         assertThat(x.tracks()).isEmpty();
         assertThat(x.skipped()).isEmpty();
+    }
+
+    @Test
+    void bitmapCodecsAreToldApartFromTextOnes() {
+        assertThat(MediaProbe.subtitleType(avcodec.AV_CODEC_ID_HDMV_PGS_SUBTITLE)).isEqualTo("bitmap");
+        assertThat(MediaProbe.subtitleType(avcodec.AV_CODEC_ID_DVB_SUBTITLE)).isEqualTo("bitmap");
+        assertThat(MediaProbe.subtitleType(avcodec.AV_CODEC_ID_DVD_SUBTITLE)).isEqualTo("bitmap");
+        assertThat(MediaProbe.subtitleType(avcodec.AV_CODEC_ID_WEBVTT)).isEqualTo("text");
+        assertThat(MediaProbe.subtitleType(avcodec.AV_CODEC_ID_MOV_TEXT)).isEqualTo("text");
+        assertThat(MediaProbe.subtitleType(avcodec.AV_CODEC_ID_SSA)).isEqualTo("text");
     }
 
     @Test
