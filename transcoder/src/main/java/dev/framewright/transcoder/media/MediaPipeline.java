@@ -267,7 +267,7 @@ public final class MediaPipeline {
                 // the decoder's grabber has read nothing yet: the last copy may use it when nothing is decoded
                 boolean useMain = jobs.isEmpty() && i == copies.size() - 1;
                 if (!copy(copies.get(i), useMain ? grabber : null, input, inputInfo, src, primary, progress,
-                        stagePercent, rendered)) {
+                        stagePercent, rendered, captions)) {
                     copiesToEncode.add(copies.get(i).spec());
                 }
             }
@@ -350,8 +350,8 @@ public final class MediaPipeline {
      */
     private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, MediaInfo inputInfo,
             OutputPlans.Source src, int audioStream,
-            Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered)
-            throws MediaException {
+            Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered,
+            CaptionSource captions) throws MediaException {
         String name = c.spec().name();
         Path file = c.dir().resolve("video." + c.plan().container().extension());
         FFmpegFrameGrabber in = grabber != null ? grabber
@@ -362,7 +362,12 @@ public final class MediaPipeline {
                 stagePercent.put(name, duration > 0 ? Math.min(99.9, 100 * seconds / duration) : 0);
                 progress.onProgress("transcoding", seconds, fps, Map.copyOf(stagePercent));
             });
-            MediaInfo media = StreamCopy.describe(inputInfo, in, c.plan(), file);
+            MediaInfo media = null;
+            if (wantsSubtitleTracks(c.spec())) {
+                SubtitleMux.addMovText(file, captions.get().tracks(), c.plan().window());
+            } else {
+                media = StreamCopy.describe(inputInfo, in, c.plan(), file);
+            }
             rendered.put(name, new RenderedOutput(name, OutputType.VIDEO, List.of(new RenderedOutput.File(
                     file.getFileName().toString(), file, c.plan().container().contentType())),
                     media != null ? media : probeOutput(file)));
@@ -486,7 +491,7 @@ public final class MediaPipeline {
     private static Job job(OutputSpec spec, OutputPlans.Source src, PictureColour colour,
             Map<String, Path> overlays, Path dir, CaptionSource captions) throws MediaException {
         if (spec instanceof VideoOutput v) {
-            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir);
+            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir, captions);
         } else if (spec instanceof HlsOutput h) {
             return hlsJob(h, OutputPlans.hls(h, src), src, colour, dir, captions);
         } else if (spec instanceof AudioOutput a) {
@@ -498,7 +503,7 @@ public final class MediaPipeline {
     }
 
     private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
-            PictureColour colour, Path dir) throws MediaException {
+            PictureColour colour, Path dir, CaptionSource captions) throws MediaException {
         Container c = plan.container();
         Path file = dir.resolve("video." + c.extension());
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
@@ -554,6 +559,9 @@ public final class MediaPipeline {
         return new Job(spec, dir, List.of(sink), () -> {
             if (fixAudio) {
                 PacketDurationFix.fixAudioDurations(file, "webm", 48_000);
+            }
+            if (wantsSubtitleTracks(spec)) {
+                SubtitleMux.addMovText(file, captions.get().tracks(), plan.window());
             }
             return new RenderedOutput(spec.name(), OutputType.VIDEO,
                     List.of(new RenderedOutput.File(path, file, c.contentType())), probeOutput(file));
@@ -800,6 +808,11 @@ public final class MediaPipeline {
     }
 
     // ---------------------------------------------------------------- captions
+
+    /** A video output that asks for the input's subtitles as tracks of its own (mp4 only, by the rulebook). */
+    private static boolean wantsSubtitleTracks(VideoOutput spec) {
+        return Boolean.TRUE.equals(spec.captions()) && spec.container() != Container.WEBM;
+    }
 
     /**
      * The input's subtitle cues, extracted on first use (one pass over the packets) and kept for the other outputs

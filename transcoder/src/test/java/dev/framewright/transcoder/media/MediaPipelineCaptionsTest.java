@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.framewright.events.CaptionsOutput;
 import dev.framewright.events.HlsOutput;
+import dev.framewright.events.MediaInfo;
+import dev.framewright.events.StreamInfo;
+import dev.framewright.events.VideoOutput;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +140,59 @@ class MediaPipelineCaptionsTest {
         RenderedOutput out = output(render(CaptionTestMedia.mkvWithSrtAndAss(),
                 List.of(new HlsOutput("ladder", ONE_RUNG, 1.0, null, null, false))), "ladder");
         assertNoSubtitles(out);
+    }
+
+    @Test
+    void anMp4WithCaptionsTrueCarriesEveryTextTrackAsMovText() throws Exception {
+        Path input = CaptionTestMedia.mkvWithSrtAndAss();
+        double offset = CaptionTestMedia.videoStart(input);
+        VideoOutput encoded = new VideoOutput("small", null, null, 120, null, null, null, null, null, null, null,
+                null, null, null, true);
+        VideoOutput plain = new VideoOutput("plain", null, null, 120, null, null, null, null, null, null, null);
+        MediaPipeline.Outcome outcome = render(input, List.of(encoded, plain));
+
+        Path file = file(output(outcome, "small"), "video.mp4");
+        MediaInfo info = MediaProbe.probe(file);
+        assertThat(info.streams()).extracting(StreamInfo::kind)
+                .containsExactly("video", "audio", "subtitle", "subtitle");
+        assertThat(info.streams().subList(2, 4)).extracting(StreamInfo::codec).containsOnly("mov_text");
+        assertThat(info.streams().subList(2, 4)).extracting(StreamInfo::language).containsExactly("eng", "fra");
+        assertThat(info.height()).isEqualTo(120);
+        assertThat(TestMedia.countVideoFrames(file)).isEqualTo(75);
+        Captions.Extracted back = Captions.extract(file);
+        CaptionsTest.assertCues(back.tracks().get(0).cues(), CaptionTestMedia.ENGLISH, offset);
+        CaptionsTest.assertCues(back.tracks().get(1).cues(), CaptionTestMedia.FRENCH, offset);
+
+        assertThat(MediaProbe.probe(file(output(outcome, "plain"), "video.mp4")).streams())
+                .as("captions default to false").extracting(StreamInfo::kind).containsExactly("video", "audio");
+    }
+
+    @Test
+    void aTrimmedMp4ShiftsAndCutsTheCues() throws Exception {
+        Path input = CaptionTestMedia.mkvWithSrtAndAss();
+        double offset = CaptionTestMedia.videoStart(input);
+        // 0.2 s to 1.7 s of the source: the second English cue (1.5-2.25) is cut at the end
+        VideoOutput trimmed = new VideoOutput("cut", null, null, 120, null, null, null, null, 0.2, 1.5, null, null,
+                null, null, true);
+        Path file = file(output(render(input, List.of(trimmed)), "cut"), "video.mp4");
+        Captions.Track en = Captions.extract(file).tracks().get(0);
+        CaptionsTest.assertCues(en.cues(), List.of(
+                new Object[] {0.4 + offset - 0.2, 1.0 + offset - 0.2, "Hello there"},
+                new Object[] {1.5 + offset - 0.2, 1.5, "Two lines\nof text &amp; more"}), 0);
+    }
+
+    @Test
+    void aStreamCopyWithCaptionsTrueKeepsThePacketsAndAddsTheTrack() throws Exception {
+        Path input = CaptionTestMedia.mp4WithMovText();
+        VideoOutput copy = new VideoOutput("copy", null, null, null, null, null, null, null, null, null, null, null,
+                null, null, true);
+        Path file = file(output(render(input, List.of(copy)), "copy"), "video.mp4");
+        MediaInfo info = MediaProbe.probe(file);
+        assertThat(info.streams()).extracting(StreamInfo::codec).containsExactly("h264", "aac", "mov_text");
+        assertThat(info.streams().get(0).bitRate()).as("the source's own packets")
+                .isEqualTo(MediaProbe.probe(input).streams().get(0).bitRate());
+        CaptionsTest.assertCues(Captions.extract(file).tracks().get(0).cues(), CaptionTestMedia.ENGLISH,
+                CaptionTestMedia.videoStart(input));
     }
 
     private static void assertNoSubtitles(RenderedOutput out) throws Exception {
