@@ -1,5 +1,6 @@
 package dev.framewright.transcoder.media;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HDMV_PGS_SUBTITLE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MOV_TEXT;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_SUBRIP;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
@@ -34,6 +35,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_SUBTITLE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
@@ -123,15 +125,27 @@ final class CaptionTestMedia {
      */
     static synchronized Path mkvWithSrtAndAss() {
         return CACHE.computeIfAbsent("subs.mkv", n -> mux(n, "matroska", List.of(
-                new Sub("en.srt", SRT, "eng", "English", AV_DISPOSITION_DEFAULT, false),
-                new Sub("fr.ass", ASS, "fra", null, AV_DISPOSITION_FORCED, false))));
+                new Sub("en.srt", SRT, "eng", "English", AV_DISPOSITION_DEFAULT, Kind.COPY),
+                new Sub("fr.ass", ASS, "fra", null, AV_DISPOSITION_FORCED, Kind.COPY))));
     }
 
     /** MP4: H.264 + AAC, then the English cues of {@link #SRT} as mov_text (stream index 2). */
     static synchronized Path mp4WithMovText() {
         return CACHE.computeIfAbsent("subs.mp4", n -> mux(n, "mp4", List.of(
-                new Sub("en.srt", SRT, "eng", null, AV_DISPOSITION_DEFAULT, true))));
+                new Sub("en.srt", SRT, "eng", null, AV_DISPOSITION_DEFAULT, Kind.MOV_TEXT))));
     }
+
+    /**
+     * Matroska: H.264 + AAC, a Blu-ray PGS (bitmap) stream in German (index 2: its packets are empty display sets, a
+     * picture is not needed to be listed and skipped), then subrip English (index 3).
+     */
+    static synchronized Path mkvWithBitmapAndSrt() {
+        return CACHE.computeIfAbsent("pgs.mkv", n -> mux(n, "matroska", List.of(
+                new Sub(null, null, "ger", null, 0, Kind.PGS),
+                new Sub("en.srt", SRT, "eng", null, 0, Kind.COPY))));
+    }
+
+    private enum Kind { COPY, MOV_TEXT, PGS }
 
     /**
      * Seconds from the file's start (its earliest packet) to its first picture: the cues were written on the clip's
@@ -149,7 +163,7 @@ final class CaptionTestMedia {
         }
     }
 
-    private record Sub(String file, String text, String language, String title, int disposition, boolean movText) {
+    private record Sub(String file, String text, String language, String title, int disposition, Kind kind) {
     }
 
     /** A packet to write, its stream in the output and its time, for writing in time order. */
@@ -174,11 +188,6 @@ final class CaptionTestMedia {
             }
             readAll(clip, 0, packets);
             for (Sub s : subs) {
-                Path text = out.resolveSibling(name + "-" + s.file());
-                Files.writeString(text, s.text(), StandardCharsets.UTF_8);
-                AVFormatContext sc = open(text);
-                inputs.add(sc);
-                AVStream is = sc.streams(0);
                 AVStream os = avformat_new_stream(oc, null);
                 int index = os.index();
                 AVDictionary md = new AVDictionary(null);
@@ -188,8 +197,17 @@ final class CaptionTestMedia {
                 }
                 os.metadata(md);
                 os.disposition(s.disposition());
+                if (s.kind() == Kind.PGS) {
+                    pgs(os, index, packets);
+                    continue;
+                }
+                Path text = out.resolveSibling(name + "-" + s.file());
+                Files.writeString(text, s.text(), StandardCharsets.UTF_8);
+                AVFormatContext sc = open(text);
+                inputs.add(sc);
+                AVStream is = sc.streams(0);
                 os.time_base(is.time_base());
-                if (!s.movText()) {
+                if (s.kind() == Kind.COPY) {
                     check(avcodec_parameters_copy(os.codecpar(), is.codecpar()), "copy");
                     readAll(sc, index, packets);
                 } else {
@@ -242,6 +260,23 @@ final class CaptionTestMedia {
             }
         } finally {
             av_packet_free(pkt);
+        }
+    }
+
+    /** A PGS stream of two "end of display set" segments (type 0x80, length 0), at 0.5 s and 1.5 s. */
+    private static void pgs(AVStream os, int target, List<Timed> into) {
+        os.codecpar().codec_type(AVMEDIA_TYPE_SUBTITLE);
+        os.codecpar().codec_id(AV_CODEC_ID_HDMV_PGS_SUBTITLE);
+        AVRational ms = new AVRational().num(1).den(1000);
+        os.time_base(ms);
+        for (long at : new long[] {500, 1500}) {
+            AVPacket pkt = av_packet_alloc();
+            check(av_new_packet(pkt, 3), "allocate");
+            pkt.data().put(new byte[] {(byte) 0x80, 0, 0}, 0, 3);
+            pkt.pts(at);
+            pkt.dts(at);
+            pkt.duration(500);
+            into.add(new Timed(pkt, target, ms, at / 1000.0));
         }
     }
 

@@ -78,6 +78,36 @@ class MediaPipelineCaptionsTest {
     }
 
     @Test
+    void aBitmapStreamIsListedAndSkippedWithAReasonNeverAFailure() throws Exception {
+        Path input = CaptionTestMedia.mkvWithBitmapAndSrt();
+        MediaInfo info = MediaProbe.probe(input);
+        assertThat(info.streams().get(2)).satisfies(s -> {
+            assertThat(s.kind()).isEqualTo("subtitle");
+            assertThat(s.codec()).isEqualTo("hdmv_pgs_subtitle");
+            assertThat(s.language()).isEqualTo("ger");
+            assertThat(s.subtitleType()).isEqualTo("bitmap");
+        });
+        assertThat(info.streams().get(3).subtitleType()).isEqualTo("text");
+
+        MediaPipeline.Outcome outcome = render(input, List.of(new CaptionsOutput("subs"),
+                new HlsOutput("ladder", ONE_RUNG, 1.0)));
+        RenderedOutput out = output(outcome, "subs");
+        assertThat(out.files()).extracting(RenderedOutput.File::path).containsExactly("captions.json", "1-eng.vtt");
+        CaptionsTest.assertCues(Vtt.parse(file(out, "1-eng.vtt")).cues(), CaptionTestMedia.ENGLISH,
+                CaptionTestMedia.videoStart(input));
+        JsonNode index = new ObjectMapper().readTree(file(out, "captions.json").toFile());
+        assertThat(index.at("/skipped/0/index").asInt()).isZero();
+        assertThat(index.at("/skipped/0/stream").asInt()).isEqualTo(2);
+        assertThat(index.at("/skipped/0/codec").asText()).isEqualTo("hdmv_pgs_subtitle");
+        assertThat(index.at("/skipped/0/reason").asText()).contains("bitmap");
+        assertThat(index.at("/tracks/0/index").asInt()).isEqualTo(1);
+
+        String master = Files.readString(file(output(outcome, "ladder"), "master.m3u8"));
+        assertThat(master.lines().filter(l -> l.startsWith("#EXT-X-MEDIA:"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("LANGUAGE=\"en\"", "DEFAULT=NO", "URI=\"subs/1-eng/index.m3u8\""));
+    }
+
+    @Test
     void hlsOffersEveryTextTrackAsASubtitleRenditionOfEveryVariant() throws Exception {
         Path input = CaptionTestMedia.mkvWithSrtAndAss();
         double offset = CaptionTestMedia.videoStart(input);
