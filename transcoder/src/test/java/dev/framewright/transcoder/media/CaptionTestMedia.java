@@ -171,6 +171,31 @@ final class CaptionTestMedia {
     }
 
     private static Path mux(String name, String format, List<Sub> subs) {
+        return mux(name, format, subs, 1);
+    }
+
+    /**
+     * A minute of the clip (20 copies of its packets, 3.1 s apart) in Matroska with {@code cues} English subrip
+     * cues spread over it: the input of {@link CaptionsCostBench}.
+     */
+    static Path longMkv(int cues) {
+        StringBuilder srt = new StringBuilder();
+        double step = 62.0 / cues;
+        for (int i = 0; i < cues; i++) {
+            srt.append(i + 1).append('\n').append(srtTime(i * step)).append(" --> ").append(srtTime(i * step + step
+                    * 0.8)).append('\n').append("Line ").append(i).append("\n\n");
+        }
+        return mux("long-" + cues + ".mkv", "matroska", List.of(
+                new Sub("en.srt", srt.toString(), "eng", null, 0, Kind.COPY)), 20);
+    }
+
+    private static String srtTime(double seconds) {
+        long ms = Math.round(seconds * 1000);
+        return String.format(java.util.Locale.ROOT, "%02d:%02d:%02d,%03d", ms / 3_600_000, ms / 60_000 % 60,
+                ms / 1000 % 60, ms % 1000);
+    }
+
+    private static Path mux(String name, String format, List<Sub> subs, int repeat) {
         Path out = TestMedia.output(name);
         List<AVFormatContext> inputs = new ArrayList<>();
         List<Timed> packets = new ArrayList<>();
@@ -186,7 +211,12 @@ final class CaptionTestMedia {
                 os.codecpar().codec_tag(0);
                 os.time_base(clip.streams(i).time_base());
             }
-            readAll(clip, 0, packets);
+            readAll(clip, 0, packets, 0);
+            for (int r = 1; r < repeat; r++) {
+                AVFormatContext again = open(TestMedia.clip320WithAudio());
+                inputs.add(again);
+                readAll(again, 0, packets, r * 3.1);
+            }
             for (Sub s : subs) {
                 AVStream os = avformat_new_stream(oc, null);
                 int index = os.index();
@@ -209,7 +239,7 @@ final class CaptionTestMedia {
                 os.time_base(is.time_base());
                 if (s.kind() == Kind.COPY) {
                     check(avcodec_parameters_copy(os.codecpar(), is.codecpar()), "copy");
-                    readAll(sc, index, packets);
+                    readAll(sc, index, packets, 0);
                 } else {
                     toMovText(sc, os, index, packets, codecs);
                 }
@@ -247,12 +277,22 @@ final class CaptionTestMedia {
         return ic;
     }
 
-    /** Every packet of {@code ic}; those of stream 0 go to {@code target}, or each to its own index when 0. */
-    private static void readAll(AVFormatContext ic, int target, List<Timed> into) {
+    /**
+     * Every packet of {@code ic}, {@code offsetSeconds} later; those of stream 0 go to {@code target}, or each to its
+     * own index when 0.
+     */
+    private static void readAll(AVFormatContext ic, int target, List<Timed> into, double offsetSeconds) {
         AVPacket pkt = av_packet_alloc();
         try {
             while (av_read_frame(ic, pkt) >= 0) {
                 AVStream st = ic.streams(pkt.stream_index());
+                long shift = Math.round(offsetSeconds / av_q2d(st.time_base()));
+                if (pkt.pts() != AV_NOPTS_VALUE) {
+                    pkt.pts(pkt.pts() + shift);
+                }
+                if (pkt.dts() != AV_NOPTS_VALUE) {
+                    pkt.dts(pkt.dts() + shift);
+                }
                 long ts = pkt.dts() != AV_NOPTS_VALUE ? pkt.dts() : pkt.pts();
                 into.add(new Timed(av_packet_clone(pkt), target == 0 ? pkt.stream_index() : target, st.time_base(),
                         ts * av_q2d(st.time_base())));
