@@ -145,6 +145,29 @@ final class CaptionTestMedia {
                 new Sub("en.srt", SRT, "eng", null, 0, Kind.COPY))));
     }
 
+    /** The cues of {@link #VTT}: tags and cue settings in the source. */
+    static final List<Object[]> SPANISH = List.of(
+            new Object[] {0.3, 0.9, "Hola"},
+            new Object[] {1.25, 2.5, "Palabras en negrita\ny otra"});
+    static final String VTT = """
+            WEBVTT
+
+            00:00:00.300 --> 00:00:00.900 align:start
+            Hola
+
+            intro
+            00:00:01.250 --> 00:00:02.500
+            <b>Palabras</b> en <c.loud>negrita</c>
+            y otra
+
+            """;
+
+    /** Matroska: H.264 + AAC and a WebVTT stream in Spanish (S_TEXT/WEBVTT, index 2). */
+    static synchronized Path mkvWithWebVtt() {
+        return CACHE.computeIfAbsent("vtt.mkv", n -> mux(n, "matroska", List.of(
+                new Sub("es.vtt", VTT, "spa", null, 0, Kind.COPY))));
+    }
+
     private enum Kind { COPY, MOV_TEXT, PGS }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.StreamInfo;
+import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,17 @@ class CaptionsTest {
             assertThat(t.codec()).isEqualTo("mov_text");
             assertThat(t.baseName()).isEqualTo("0-eng");
             assertCues(t.cues(), CaptionTestMedia.ENGLISH, offset);
+        });
+    }
+
+    @Test
+    void webVttInMatroskaKeepsItsTimesAndLosesItsTags() throws Exception {
+        Path input = CaptionTestMedia.mkvWithWebVtt();
+        assertThat(MediaProbe.probe(input).streams().get(2).codec()).isEqualTo("webvtt");
+        Captions.Extracted x = Captions.extract(input);
+        assertThat(x.tracks()).singleElement().satisfies(t -> {
+            assertThat(t.baseName()).isEqualTo("0-spa");
+            assertCues(t.cues(), CaptionTestMedia.SPANISH, CaptionTestMedia.videoStart(input));
         });
     }
 
