@@ -93,6 +93,7 @@ final class HlsLadder {
             List<RenderedOutput.File> files = new ArrayList<>();
             Path masterFile = dir.resolve("master.m3u8");
             files.add(new RenderedOutput.File("master.m3u8", masterFile, MediaPipeline.HLS_PLAYLIST));
+            List<RenderedOutput.File> subtitleFiles = new ArrayList<>(); // listed after the renditions' files
             if (!captions.isEmpty()) {
                 OutputPlans.Rung top = plan.rungs().get(0);
                 Path topDir = dir.resolve(top.dir());
@@ -100,7 +101,7 @@ final class HlsLadder {
                 if (!timeline.segments().isEmpty()) {
                     long mpegts = firstVideoPts90k(topDir.resolve(timeline.segments().get(0)));
                     master.append(HlsSubtitles.write(dir, captions, timeline.durations(), plan.segmentSeconds(),
-                            mpegts, files));
+                            mpegts, subtitleFiles));
                 }
             }
             String subtitlesGroup = captions.isEmpty() ? "" : ",SUBTITLES=\"" + HlsSubtitles.GROUP + "\"";
@@ -140,6 +141,7 @@ final class HlsLadder {
                         bandwidth, average, rung.size().width(), rung.size().height(), plan.fps(),
                         codecs(rung.size(), plan.fps(), audio), subtitlesGroup, rung.dir()));
             }
+            files.addAll(subtitleFiles);
             Files.writeString(masterFile, master.toString(), StandardCharsets.UTF_8);
             // the top rendition's first segment says what the ladder decodes to; the playlist the duration
             OutputPlans.Rung top = plan.rungs().get(0);

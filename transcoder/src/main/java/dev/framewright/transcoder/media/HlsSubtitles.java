@@ -58,6 +58,8 @@ final class HlsSubtitles {
                     segmentSeconds) - 1e-3);
             StringBuilder playlist = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:")
                     .append(Math.max(1, target)).append("\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-PLAYLIST-TYPE:VOD\n");
+            Path index = trackDir.resolve("index.m3u8");
+            files.add(new RenderedOutput.File(sub + "/index.m3u8", index, MediaPipeline.HLS_PLAYLIST));
             double from = 0;
             for (int i = 0; i < durations.size(); i++) {
                 double to = from + durations.get(i);
@@ -76,9 +78,7 @@ final class HlsSubtitles {
                 from = to;
             }
             playlist.append("#EXT-X-ENDLIST\n");
-            Path index = trackDir.resolve("index.m3u8");
             Files.writeString(index, playlist.toString(), StandardCharsets.UTF_8);
-            files.add(new RenderedOutput.File(sub + "/index.m3u8", index, MediaPipeline.HLS_PLAYLIST));
 
             String language = language(t.language());
             String name = name(t, language, names);
