@@ -13,13 +13,21 @@ import java.util.List;
  * @param audioTrack     which audio stream of the input: a 0-based index among the audio streams, or an ISO 639
  *                       language code; default the stream flagged default, else the first
  * @param loudness       normalise the audio's loudness; default none (the input's level)
+ * @param captions       the input's text subtitle streams as WebVTT subtitle renditions ({@code subs/...}, group
+ *                       {@code subs} in the master playlist); default true, false leaves them out
  */
 public record HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
-        Loudness loudness) implements OutputSpec {
+        Loudness loudness, Boolean captions) implements OutputSpec {
+
+    /** With subtitle renditions when the input has text subtitles. */
+    public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
+            Loudness loudness) {
+        this(name, renditions, segmentSeconds, audioTrack, loudness, null);
+    }
 
     /** The input's default audio track at its own loudness. */
     public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds) {
-        this(name, renditions, segmentSeconds, null, null);
+        this(name, renditions, segmentSeconds, null, null, null);
     }
 
     /** One rung of the ladder. */

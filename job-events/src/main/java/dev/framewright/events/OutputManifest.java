@@ -43,7 +43,7 @@ public record OutputManifest(UUID jobId, String output, List<OutputFile> files) 
 
     /**
      * What an event lists of an output when its files do not all fit: the files a client starts from (HLS playlists,
-     * WebVTT tracks, sprites, JSON), then the first {@value #LISTED_OTHERS} others, in order, within
+     * WebVTT tracks but not the WebVTT segments of HLS subtitles, sprites, JSON), then the first {@value #LISTED_OTHERS} others, in order, within
      * {@link #MAX_LISTED_BYTES}.
      */
     public static List<OutputFile> principal(List<OutputFile> files) {
@@ -70,7 +70,10 @@ public record OutputManifest(UUID jobId, String output, List<OutputFile> files) 
 
     private static boolean isPrincipal(String path) {
         String p = path.toLowerCase(java.util.Locale.ROOT);
-        return p.endsWith(".m3u8") || p.endsWith(".vtt") || p.endsWith(".json") || p.contains("sprite");
+        // WebVTT segments of an HLS subtitle rendition are segments like the .ts ones: their playlist is principal
+        boolean vttSegment = p.endsWith(".vtt") && p.substring(p.lastIndexOf('/') + 1).startsWith("seg-");
+        return p.endsWith(".m3u8") || p.endsWith(".vtt") && !vttSegment || p.endsWith(".json")
+                || p.contains("sprite");
     }
 
     private static long listedBytes(List<OutputFile> files) {

@@ -20,7 +20,9 @@ public enum OutputType {
     /** The input's metadata as a JSON document. */
     PROBE,
     /** The faces detected in an image or along a video, with boxes and track ids, as JSON. */
-    FACES;
+    FACES,
+    /** The input's text subtitle streams as WebVTT files. */
+    CAPTIONS;
 
     @JsonValue
     public String wireName() {

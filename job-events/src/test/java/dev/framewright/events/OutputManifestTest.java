@@ -41,6 +41,22 @@ class OutputManifestTest {
     }
 
     @Test
+    void subtitleSegmentsAreSegmentsButSidecarsAndTheirPlaylistsArePrincipal() {
+        List<OutputFile> all = ladder(3000);
+        for (String track : List.of("subs/0-eng", "subs/1-fra")) {
+            all.add(file(track + "/index.m3u8", "application/vnd.apple.mpegurl"));
+            for (int i = 1; i <= 3000; i++) {
+                all.add(file(track + "/seg-" + String.format("%05d", i) + ".vtt", "text/vtt"));
+            }
+        }
+        all.add(file("0-eng.vtt", "text/vtt"));
+        List<OutputFile> listed = OutputManifest.principal(all);
+        assertThat(listed).extracting(OutputFile::path).contains("subs/0-eng/index.m3u8", "subs/1-fra/index.m3u8",
+                "0-eng.vtt").noneMatch(p -> p.endsWith("00011.vtt"));
+        assertThat(listed).hasSize(4 + 2 + 1 + 10);
+    }
+
+    @Test
     void theLargestJobsTerminalEventStaysUnderTheBound() {
         // 32 outputs (the most a job may have), each listing as much as it may.
         List<OutputResult> outputs = new ArrayList<>();

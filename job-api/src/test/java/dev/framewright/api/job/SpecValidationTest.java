@@ -38,6 +38,16 @@ class SpecValidationTest {
     }
 
     @Test
+    void subtitleTracksGoIntoMp4OnlyAndCaptionsTakeNoParameters() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"w\", \"type\": \"video\", \"container\": \"webm\", "
+                + "\"captions\": true}]}", "outputs[0].captions", "mp4 only");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"c\", \"type\": \"captions\", \"format\": \"srt\"}]}",
+                "outputs[0].format", "");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"h\", \"type\": \"hls\", \"captions\": \"no\"}]}",
+                "outputs[0].captions", "");
+    }
+
+    @Test
     void duplicateAndInvalidNames() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"probe\"}, {\"name\": \"a\", \"type\": \"probe\"}]}",
                 "outputs[1].name", "used twice");

@@ -152,6 +152,10 @@ public final class OutputRules {
             overlay(c, v.overlay());
         }
         audio(c, v.audioTrack(), v.loudness());
+        if (Boolean.TRUE.equals(v.captions()) && v.container() == Container.WEBM) {
+            c.error("captions", "subtitle tracks are muxed into mp4 only (as mov_text); use a captions output for "
+                    + "WebVTT files");
+        }
     }
 
     /** The audio parameters video, hls and audio outputs share. */

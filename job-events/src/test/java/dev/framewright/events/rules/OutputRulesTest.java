@@ -47,6 +47,17 @@ class OutputRulesTest {
     }
 
     @Test
+    void subtitleTracksGoIntoMp4Only() {
+        VideoOutput mp4 = new VideoOutput("v", null, null, null, null, null, null, null, null, null, null, null,
+                null, null, true);
+        VideoOutput webm = new VideoOutput("w", Container.WEBM, null, null, null, null, null, null, null, null, null,
+                null, null, null, true);
+        VideoOutput webmWithout = new VideoOutput("x", Container.WEBM, null, null, null, null, null, null, null, null,
+                null, null, null, null, false);
+        assertThat(fields(mp4, webm, webmWithout)).containsExactly("outputs[1].captions");
+    }
+
+    @Test
     void numbersARecordCanCarryButJsonCannotNeverPass() {
         assertThat(fields(video(null, null, Double.NaN, null))).containsExactly("outputs[0].fps");
         assertThat(fields(new PreviewOutput("p", null, Double.POSITIVE_INFINITY, null, null, null)))

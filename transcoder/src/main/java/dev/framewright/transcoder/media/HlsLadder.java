@@ -1,5 +1,9 @@
 package dev.framewright.transcoder.media;
 
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+
 import dev.framewright.events.FailureCode;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.MediaInfo;
@@ -11,6 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /**
  * The HLS ladder's playlists: FFmpeg's {@code hls} muxer writes each rendition's VOD media playlist and segments; this
@@ -76,13 +83,28 @@ final class HlsLadder {
         return new MediaPlaylist(segments, durations);
     }
 
-    static RenderedOutput finish(HlsOutput spec, OutputPlans.HlsPlan plan, Path dir, boolean audio)
-            throws MediaException {
+    /**
+     * @param captions the text subtitle tracks to offer as subtitle renditions (group {@code subs}); none: no group
+     */
+    static RenderedOutput finish(HlsOutput spec, OutputPlans.HlsPlan plan, Path dir, boolean audio,
+            List<Captions.Track> captions) throws MediaException {
         try {
             StringBuilder master = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
             List<RenderedOutput.File> files = new ArrayList<>();
             Path masterFile = dir.resolve("master.m3u8");
             files.add(new RenderedOutput.File("master.m3u8", masterFile, MediaPipeline.HLS_PLAYLIST));
+            List<RenderedOutput.File> subtitleFiles = new ArrayList<>(); // listed after the renditions' files
+            if (!captions.isEmpty()) {
+                OutputPlans.Rung top = plan.rungs().get(0);
+                Path topDir = dir.resolve(top.dir());
+                MediaPlaylist timeline = read(topDir.resolve("index.m3u8"));
+                if (!timeline.segments().isEmpty()) {
+                    long mpegts = firstVideoPts90k(topDir.resolve(timeline.segments().get(0)));
+                    master.append(HlsSubtitles.write(dir, captions, timeline.durations(), plan.segmentSeconds(),
+                            mpegts, subtitleFiles));
+                }
+            }
+            String subtitlesGroup = captions.isEmpty() ? "" : ",SUBTITLES=\"" + HlsSubtitles.GROUP + "\"";
             double topDuration = 0;
             for (OutputPlans.Rung rung : plan.rungs()) {
                 Path playlist = dir.resolve(rung.dir()).resolve("index.m3u8");
@@ -115,10 +137,11 @@ final class HlsLadder {
                 }
                 master.append(String.format(Locale.ROOT,
                         "#EXT-X-STREAM-INF:BANDWIDTH=%d,AVERAGE-BANDWIDTH=%d,RESOLUTION=%dx%d,FRAME-RATE=%.3f,"
-                                + "CODECS=\"%s\"\n%s/index.m3u8\n",
+                                + "CODECS=\"%s\"%s\n%s/index.m3u8\n",
                         bandwidth, average, rung.size().width(), rung.size().height(), plan.fps(),
-                        codecs(rung.size(), plan.fps(), audio), rung.dir()));
+                        codecs(rung.size(), plan.fps(), audio), subtitlesGroup, rung.dir()));
             }
+            files.addAll(subtitleFiles);
             Files.writeString(masterFile, master.toString(), StandardCharsets.UTF_8);
             // the top rendition's first segment says what the ladder decodes to; the playlist the duration
             OutputPlans.Rung top = plan.rungs().get(0);
@@ -129,6 +152,24 @@ final class HlsLadder {
             return new RenderedOutput(spec.name(), OutputType.HLS, List.copyOf(files), media);
         } catch (IOException | RuntimeException e) {
             throw new MediaException(FailureCode.INTERNAL, "cannot finish the HLS playlists: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The presentation time of the first picture of a segment, in MPEG-TS 90 kHz ticks: what {@code X-TIMESTAMP-MAP}
+     * maps cue time 0 to (the muxer starts its clock at 1.4 s, not 0, so players need it to align the cues).
+     */
+    static long firstVideoPts90k(Path segment) throws MediaException {
+        FFmpegFrameGrabber g = FFmpegSupport.open(segment, null);
+        try {
+            AVFormatContext oc = g.getFormatContext();
+            int v = g.getVideoStream();
+            AVStream st = oc.streams(v >= 0 ? v : 0);
+            long start = st.start_time() != AV_NOPTS_VALUE ? av_rescale_q(st.start_time(), st.time_base(),
+                    av_make_q(1, 90_000)) : oc.start_time() != AV_NOPTS_VALUE ? oc.start_time() * 9 / 100 : 0;
+            return Math.max(0, start);
+        } finally {
+            FFmpegSupport.closeQuietly(g);
         }
     }
 }

@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 
 import dev.framewright.events.AudioOutput;
+import dev.framewright.events.CaptionsOutput;
 import dev.framewright.events.Container;
 import dev.framewright.events.FacesOutput;
 import dev.framewright.events.FailureCode;
@@ -103,9 +104,11 @@ public final class MediaPipeline {
             }
         }
 
+        // the input's subtitle cues, read once for every output that wants them (captions, hls)
+        CaptionSource captions = new CaptionSource(input, inputInfo);
         List<OutputSpec> decoded = outputs.stream().filter(MediaPipeline::isDecoded).toList();
         if (!decoded.isEmpty()) {
-            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed, true);
+            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed, true, captions);
         }
 
         double duration = inputInfo != null && inputInfo.durationSeconds() != null ? inputInfo.durationSeconds() : 0;
@@ -122,6 +125,10 @@ public final class MediaPipeline {
             } else if (spec instanceof FacesOutput f) {
                 checkInterrupt();
                 renderStill(spec, root, rendered, failed, dir -> FacesRenderer.render(input, f, dir));
+                progress.onProgress("stills", 0, 0, Map.of(spec.name(), 100.0));
+            } else if (spec instanceof CaptionsOutput c) {
+                checkInterrupt();
+                renderStill(spec, root, rendered, failed, dir -> CaptionsRenderer.render(captions.get(), c, dir));
                 progress.onProgress("stills", 0, 0, Map.of(spec.name(), 100.0));
             }
         }
@@ -184,7 +191,7 @@ public final class MediaPipeline {
     /** @param allowCopy false to encode every video output, also those a stream copy could serve */
     private static void transcode(Path input, MediaInfo inputInfo, List<OutputSpec> specs,
             Map<String, Path> overlayImages, Path root, Listener progress, Map<String, RenderedOutput> rendered,
-            Map<String, OutputFailure> failed, boolean allowCopy) throws MediaException {
+            Map<String, OutputFailure> failed, boolean allowCopy, CaptionSource captions) throws MediaException {
         List<AudioTracks.Track> tracks = audioTracks(input, inputInfo);
         int primary = AudioTracks.choose(tracks, null); // the main decode reads the default track
         // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
@@ -223,7 +230,7 @@ public final class MediaPipeline {
                             continue;
                         }
                     }
-                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir);
+                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir, captions);
                     if (spec instanceof VideoOutput v && v.redactFaces() != null) {
                         redact(job, v, input, src);
                     }
@@ -260,7 +267,7 @@ public final class MediaPipeline {
                 // the decoder's grabber has read nothing yet: the last copy may use it when nothing is decoded
                 boolean useMain = jobs.isEmpty() && i == copies.size() - 1;
                 if (!copy(copies.get(i), useMain ? grabber : null, input, inputInfo, src, primary, progress,
-                        stagePercent, rendered)) {
+                        stagePercent, rendered, captions)) {
                     copiesToEncode.add(copies.get(i).spec());
                 }
             }
@@ -283,7 +290,8 @@ public final class MediaPipeline {
             FFmpegSupport.closeQuietly(grabber);
         }
         if (!copiesToEncode.isEmpty()) {
-            transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false);
+            transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false,
+                    captions);
         }
     }
 
@@ -342,8 +350,8 @@ public final class MediaPipeline {
      */
     private static boolean copy(Copy c, FFmpegFrameGrabber grabber, Path input, MediaInfo inputInfo,
             OutputPlans.Source src, int audioStream,
-            Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered)
-            throws MediaException {
+            Listener progress, Map<String, Double> stagePercent, Map<String, RenderedOutput> rendered,
+            CaptionSource captions) throws MediaException {
         String name = c.spec().name();
         Path file = c.dir().resolve("video." + c.plan().container().extension());
         FFmpegFrameGrabber in = grabber != null ? grabber
@@ -354,7 +362,12 @@ public final class MediaPipeline {
                 stagePercent.put(name, duration > 0 ? Math.min(99.9, 100 * seconds / duration) : 0);
                 progress.onProgress("transcoding", seconds, fps, Map.copyOf(stagePercent));
             });
-            MediaInfo media = StreamCopy.describe(inputInfo, in, c.plan(), file);
+            MediaInfo media = null;
+            if (wantsSubtitleTracks(c.spec())) {
+                SubtitleMux.addMovText(file, captions.get().tracks(), c.plan().window());
+            } else {
+                media = StreamCopy.describe(inputInfo, in, c.plan(), file);
+            }
             rendered.put(name, new RenderedOutput(name, OutputType.VIDEO, List.of(new RenderedOutput.File(
                     file.getFileName().toString(), file, c.plan().container().contentType())),
                     media != null ? media : probeOutput(file)));
@@ -476,11 +489,11 @@ public final class MediaPipeline {
 
     /** @param colour the source's: encoders are tagged with {@link PictureColour#output()} */
     private static Job job(OutputSpec spec, OutputPlans.Source src, PictureColour colour,
-            Map<String, Path> overlays, Path dir) throws MediaException {
+            Map<String, Path> overlays, Path dir, CaptionSource captions) throws MediaException {
         if (spec instanceof VideoOutput v) {
-            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir);
+            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir, captions);
         } else if (spec instanceof HlsOutput h) {
-            return hlsJob(h, OutputPlans.hls(h, src), src, colour, dir);
+            return hlsJob(h, OutputPlans.hls(h, src), src, colour, dir, captions);
         } else if (spec instanceof AudioOutput a) {
             return audioJob(a, OutputPlans.audio(a, src), src, dir);
         } else if (spec instanceof PreviewOutput p) {
@@ -490,7 +503,7 @@ public final class MediaPipeline {
     }
 
     private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
-            PictureColour colour, Path dir) throws MediaException {
+            PictureColour colour, Path dir, CaptionSource captions) throws MediaException {
         Container c = plan.container();
         Path file = dir.resolve("video." + c.extension());
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
@@ -547,13 +560,16 @@ public final class MediaPipeline {
             if (fixAudio) {
                 PacketDurationFix.fixAudioDurations(file, "webm", 48_000);
             }
+            if (wantsSubtitleTracks(spec)) {
+                SubtitleMux.addMovText(file, captions.get().tracks(), plan.window());
+            }
             return new RenderedOutput(spec.name(), OutputType.VIDEO,
                     List.of(new RenderedOutput.File(path, file, c.contentType())), probeOutput(file));
         });
     }
 
     private static Job hlsJob(HlsOutput spec, OutputPlans.HlsPlan plan, OutputPlans.Source src,
-            PictureColour colour, Path dir) throws MediaException {
+            PictureColour colour, Path dir, CaptionSource captions) throws MediaException {
         List<Sink> sinks = new ArrayList<>();
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
         int gop = Math.max(1, (int) Math.round(plan.fps() * plan.segmentSeconds()));
@@ -598,7 +614,9 @@ public final class MediaPipeline {
             sinks.add(new EncoderSink(spec.name(), spec.name() + "-" + rung.dir(), all, plan.fps(), channels > 0, r,
                     "H.264/AAC " + size, src.width(), src.height(), null, playlist));
         }
-        return new Job(spec, dir, List.copyOf(sinks), () -> HlsLadder.finish(spec, plan, dir, channels > 0));
+        boolean subtitles = !Boolean.FALSE.equals(spec.captions());
+        return new Job(spec, dir, List.copyOf(sinks), () -> HlsLadder.finish(spec, plan, dir, channels > 0,
+                subtitles ? captions.get().tracks() : List.of()));
     }
 
     private static Job audioJob(AudioOutput spec, OutputPlans.AudioPlan plan, OutputPlans.Source src, Path dir) {
@@ -787,6 +805,36 @@ public final class MediaPipeline {
             return out;
         }
         return new RenderedOutput(out.name(), out.type(), out.files(), out.media().withLoudness(route.report()));
+    }
+
+    // ---------------------------------------------------------------- captions
+
+    /** A video output that asks for the input's subtitles as tracks of its own (mp4 only, by the rulebook). */
+    private static boolean wantsSubtitleTracks(VideoOutput spec) {
+        return Boolean.TRUE.equals(spec.captions()) && spec.container() != Container.WEBM;
+    }
+
+    /**
+     * The input's subtitle cues, extracted on first use (one pass over the packets) and kept for the other outputs
+     * of the job. An input whose probe lists no subtitle stream is not read at all.
+     */
+    static final class CaptionSource {
+        private final Path input;
+        private final boolean none;
+        private Captions.Extracted extracted;
+
+        CaptionSource(Path input, MediaInfo info) {
+            this.input = input;
+            this.none = info != null && info.streams() != null
+                    && info.streams().stream().noneMatch(s -> s.kind().equals("subtitle"));
+        }
+
+        synchronized Captions.Extracted get() throws MediaException {
+            if (extracted == null) {
+                extracted = none ? Captions.Extracted.NONE : Captions.extract(input);
+            }
+            return extracted;
+        }
     }
 
     // ---------------------------------------------------------------- helpers

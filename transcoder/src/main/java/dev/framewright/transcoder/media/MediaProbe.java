@@ -1,6 +1,11 @@
 package dev.framewright.transcoder.media;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_PROP_BITMAP_SUB;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_PROP_TEXT_SUB;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_descriptor_get;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_DEFAULT;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_FORCED;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_ATTACHMENT;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_SUBTITLE;
@@ -15,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.bytedeco.ffmpeg.avcodec.AVCodecDescriptor;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -159,6 +165,13 @@ public final class MediaProbe {
                     duration = st.duration() * (double) tb.num() / tb.den();
                 }
             }
+            if (type == AVMEDIA_TYPE_SUBTITLE) {
+                streams.add(new StreamInfo(st.index(), kind(type), codec, null, null, null, null, null, bitRate,
+                        duration, language(st), null, null, null, null, null, null, null, null, null, tag(st, "title"),
+                        (st.disposition() & AV_DISPOSITION_DEFAULT) != 0,
+                        (st.disposition() & AV_DISPOSITION_FORCED) != 0, subtitleType(par.codec_id())));
+                continue;
+            }
             streams.add(geometry == null
                     ? new StreamInfo(st.index(), kind(type), codec, width, height, frameRate, sampleRate, channels,
                             bitRate, duration, language(st))
@@ -207,15 +220,36 @@ public final class MediaProbe {
     }
 
     /** The stream's ISO 639 language tag; "und" (undetermined, what muxers write by default) is no tag. */
-    private static String language(AVStream st) {
+    static String language(AVStream st) {
+        String lang = tag(st, "language");
+        return lang == null || lang.toLowerCase(Locale.ROOT).equals("und") ? null : lang;
+    }
+
+    /** A metadata tag of the stream, trimmed; null when absent or blank. */
+    static String tag(AVStream st, String key) {
         if (st.metadata() == null) {
             return null;
         }
-        AVDictionaryEntry e = av_dict_get(st.metadata(), "language", null, 0);
+        AVDictionaryEntry e = av_dict_get(st.metadata(), key, null, 0);
         if (e == null || e.value() == null) {
             return null;
         }
-        String lang = e.value().getString().trim();
-        return lang.isEmpty() || lang.toLowerCase(Locale.ROOT).equals("und") ? null : lang;
+        String value = e.value().getString(java.nio.charset.StandardCharsets.UTF_8).trim();
+        return value.isEmpty() ? null : value;
+    }
+
+    /**
+     * {@code text} or {@code bitmap} by the codec's own properties (libavcodec's descriptor), null when it says
+     * neither. A codec that is both (DVB teletext, which renders pages as pictures) counts as bitmap.
+     */
+    static String subtitleType(int codecId) {
+        AVCodecDescriptor d = avcodec_descriptor_get(codecId);
+        if (d == null) {
+            return null;
+        }
+        if ((d.props() & AV_CODEC_PROP_BITMAP_SUB) != 0) {
+            return StreamInfo.BITMAP;
+        }
+        return (d.props() & AV_CODEC_PROP_TEXT_SUB) != 0 ? StreamInfo.TEXT : null;
     }
 }
