@@ -7,6 +7,8 @@ import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.limits.AdmissionControl;
 import dev.framewright.api.upload.MediaSniffer;
+import dev.framewright.api.upload.PartPlan;
+import dev.framewright.api.upload.UploadConfig;
 import dev.framewright.api.upload.UploadPolicy;
 import dev.framewright.api.telemetry.Telemetry;
 import dev.framewright.api.telemetry.TracedSubmission;
@@ -94,13 +96,18 @@ public class JobSubmissionService {
     private final int defaultRetentionHours;
     private final UploadPolicy uploadPolicy;
     private final AdmissionControl admission;
+    private final long multipartAboveBytes;
+    private final long partBytes;
     @Inject
     JobMetrics metrics;
 
     public JobSubmissionService(MediaStore store, EventPublisher publisher, JobReadModel readModel, UploadStore uploads,
             IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json, UploadPolicy uploadPolicy,
             AdmissionControl admission, @ConfigProperty(name = "framewright.queues") Set<String> queues,
-            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
+            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours,
+            UploadConfig uploadConfig) {
+        this.multipartAboveBytes = uploadConfig.multipartAboveBytes();
+        this.partBytes = uploadConfig.partBytes();
         this.uploadPolicy = uploadPolicy;
         this.admission = admission;
         this.store = store;
@@ -139,9 +146,9 @@ public class JobSubmissionService {
             String overlayKey = overlay == null ? null : MediaStore.newInputKey(tenant);
             String etag;
             try {
-                etag = store.putFile(inputKey, file.file(), file.contentType());
+                etag = put(inputKey, file);
                 if (overlay != null) {
-                    store.putFile(overlayKey, overlay.file(), overlay.contentType());
+                    put(overlayKey, overlay);
                 }
             } catch (RuntimeException e) {
                 LOG.error("Could not store the input of job " + jobId, e);
@@ -233,6 +240,19 @@ public class JobSubmissionService {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Stores a spooled part: one PUT up to {@code framewright.uploads.multipart-above-bytes}, above it one S3
+     * multipart upload of {@link PartPlan}'s parts, each streamed from its range of the file (constant memory).
+     *
+     * @return the stored object's ETag
+     */
+    private String put(String key, Part part) {
+        long size = size(part.file());
+        return size > multipartAboveBytes
+                ? store.putFileMultipart(key, part.file(), part.contentType(), PartPlan.of(size, partBytes))
+                : store.putFile(key, part.file(), part.contentType());
     }
 
     private Accepted idempotent(String tenant, String key, String hash, Function<UUID, Accepted> submit) {
