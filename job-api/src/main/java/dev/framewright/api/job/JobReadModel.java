@@ -41,7 +41,9 @@ public class JobReadModel {
             id, tenant, status, queue, labels::text AS labels, attempt, progress_percent, progress_stage, progress_fps,
             progress_eta_seconds, input::text AS input, input_media::text AS input_media, outputs::text AS outputs,
             error_code, error_message, webhook_url, webhook_progress, max_duration_seconds, created_at, started_at,
-            finished_at, expires_at, expired_at, canceled_at""";
+            finished_at, expires_at, expired_at, canceled_at,
+            (SELECT u.name FROM job_template_uses u WHERE u.job_id = jobs.id) AS template_name,
+            (SELECT u.version FROM job_template_uses u WHERE u.job_id = jobs.id) AS template_version""";
 
     private final AgroalDataSource db;
 
@@ -238,7 +240,8 @@ public class JobReadModel {
                 rs.getString("webhook_url"), rs.getBoolean("webhook_progress"),
                 (Integer) rs.getObject("max_duration_seconds"), instant(rs, "created_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"), instant(rs, "expires_at"), instant(rs, "expired_at"),
-                instant(rs, "canceled_at"));
+                instant(rs, "canceled_at"), rs.getString("template_name") == null ? null
+                        : new JobDocument.Template(rs.getString("template_name"), rs.getInt("template_version")));
     }
 
     /** The job as clients see it; deliveries null on listings. */
@@ -254,7 +257,8 @@ public class JobReadModel {
                 row.outputs().stream().map(o -> output(row, o)).toList(),
                 row.errorCode() == null ? null : new JobDocument.Error(row.errorCode(), row.errorMessage()),
                 row.webhookUrl() == null ? null
-                        : new JobDocument.Webhook(row.webhookUrl(), row.webhookProgress(), deliveries));
+                        : new JobDocument.Webhook(row.webhookUrl(), row.webhookProgress(), deliveries),
+                row.template());
     }
 
     private static JobDocument.Output output(JobRow job, StoredOutput o) {

@@ -7,6 +7,7 @@ import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.limits.AdmissionControl;
 import dev.framewright.api.upload.MediaSniffer;
+import dev.framewright.api.template.TemplateStore;
 import dev.framewright.api.upload.PartPlan;
 import dev.framewright.api.upload.UploadConfig;
 import dev.framewright.api.upload.UploadPolicy;
@@ -96,6 +97,7 @@ public class JobSubmissionService {
     private final int defaultRetentionHours;
     private final UploadPolicy uploadPolicy;
     private final AdmissionControl admission;
+    private final TemplateStore templates;
     private final long multipartAboveBytes;
     private final long partBytes;
     @Inject
@@ -105,7 +107,8 @@ public class JobSubmissionService {
             IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json, UploadPolicy uploadPolicy,
             AdmissionControl admission, @ConfigProperty(name = "framewright.queues") Set<String> queues,
             @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours,
-            UploadConfig uploadConfig) {
+            UploadConfig uploadConfig, TemplateStore templates) {
+        this.templates = templates;
         this.multipartAboveBytes = uploadConfig.multipartAboveBytes();
         this.partBytes = uploadConfig.partBytes();
         this.uploadPolicy = uploadPolicy;
@@ -276,7 +279,7 @@ public class JobSubmissionService {
                 JobRequested pending = JobEventJson.read(reserved.pendingEvent().getBytes(StandardCharsets.UTF_8),
                         JobRequested.class);
                 LOG.infof("Job %s: publishing again the request whose first publish timed out", pending.jobId());
-                accepted = publishAndSeed(pending);
+                accepted = publishAndSeed(pending, templates.usedBy(pending.jobId()));
             } else {
                 accepted = submit.apply(reserved.jobId());
             }
@@ -309,11 +312,18 @@ public class JobSubmissionService {
         Instant startDeadline = spec.startWithinSeconds() == null ? null : now.plusSeconds(spec.startWithinSeconds());
         JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, tenant, 0, now, queue, input, outputs,
                 labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false, startDeadline);
-        return publishAndSeed(requested);
+        JobDocument.Template template = spec.template() == null ? null
+                : new JobDocument.Template(spec.template(), spec.templateVersion());
+        if (template != null) {
+            // Before the publish: an accepted job always has its template recorded (a job never accepted leaves a
+            // row that nothing joins).
+            templates.used(jobId, tenant, template.name(), template.version());
+        }
+        return publishAndSeed(requested, template);
     }
 
     /** Publishes the request (a timeout throws {@link PublishOutcomeUnknown}), then seeds its row from it alone. */
-    private Accepted publishAndSeed(JobRequested requested) {
+    private Accepted publishAndSeed(JobRequested requested, JobDocument.Template template) {
         UUID jobId = requested.jobId();
         String tenant = requested.tenant();
         String queue = requested.queue();
@@ -329,7 +339,8 @@ public class JobSubmissionService {
         JobRow row = new JobRow(jobId, tenant, "queued", queue, requested.labels(), 0, 0, "queued", null, null,
                 requested.input(), null, requested.outputs().stream().map(StoredOutput::queued).toList(), null, null,
                 webhook == null ? null : webhook.url(), webhook != null && webhook.progress(),
-                requested.maxDurationSeconds(), requested.time(), null, null, requested.expiresAt(), null, null);
+                requested.maxDurationSeconds(), requested.time(), null, null, requested.expiresAt(), null, null,
+                template);
         try {
             readModel.seed(row);
         } catch (RuntimeException e) {
@@ -344,7 +355,8 @@ public class JobSubmissionService {
         }
     }
 
-    private String queue(JobSpec spec) {
+    /** The spec's queue, or 400 {@code unknown_queue} when it is not one of {@code framewright.queues}. */
+    public String queue(JobSpec spec) {
         String queue = spec.queue() == null ? Topics.DEFAULT_QUEUE : spec.queue();
         if (!queues.contains(queue)) {
             throw new ApiException(new dev.framewright.api.problem.Problem("https://framewright.dev/problems/unknown_queue",

@@ -22,6 +22,8 @@ class OpenApiTest {
                 .body(containsString("\"/v1/uploads/{id}/complete\""))
                 .body(containsString("\"part_count\""))
                 .body(containsString("\"missing_parts\""))
+                .body(containsString("\"/v1/templates/{name}\""))
+                .body(containsString("\"template_version\""))
                 .body(containsString("\"/v1/jobs/{id}/webhook/redeliver\""))
                 .body(containsString("\"/v1/webhook-secrets\""))
                 .body(containsString("\"max_duration_seconds\""))
