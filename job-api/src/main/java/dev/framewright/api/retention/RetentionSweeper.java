@@ -58,7 +58,7 @@ public class RetentionSweeper {
                 LOG.infof("Expired %d jobs", expired);
             }
             idempotency.purgeExpired();
-            int aborted = abortAbandonedUploads();
+            int aborted = abortAbandonedUploads() + abortOrphanedMultiparts(Instant.now().minus(multipartTtl));
             if (aborted > 0) {
                 LOG.infof("Aborted %d abandoned multipart uploads", aborted);
             }
@@ -94,6 +94,22 @@ public class RetentionSweeper {
             }
         }
         return total;
+    }
+
+    /**
+     * Aborts the multipart uploads under {@code uploads/} that the store says were initiated before {@code cutoff},
+     * whether or not a row knows them: a job-api killed while streaming a large multipart {@code POST /v1/jobs}
+     * file to S3 leaves parts no row records. One the store gives no initiation time is left alone. Returns how many.
+     */
+    public int abortOrphanedMultiparts(Instant cutoff) {
+        int aborted = 0;
+        for (MediaStore.OpenMultipart open : store.openMultiparts(MediaStore.UPLOADS_PREFIX)) {
+            if (open.initiated() != null && open.initiated().isBefore(cutoff)) {
+                store.abortMultipart(open.key(), open.uploadId());
+                aborted++;
+            }
+        }
+        return aborted;
     }
 
     private int sweepBatch() {

@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @ApplicationScoped
 public class MediaStore {
 
+    /** Where every input lives ({@code ObjectKeys}: {@code uploads/{tenant}/{uuid}}). */
+    public static final String UPLOADS_PREFIX = "uploads/";
+
     private final S3Client s3;
     private final String bucket;
     private final S3Presigner presigner;

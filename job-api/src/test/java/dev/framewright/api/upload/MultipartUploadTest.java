@@ -205,4 +205,20 @@ class MultipartUploadTest {
         given().get("/v1/uploads/" + recent.getString("upload_id")).then().statusCode(200)
                 .body("status", equalTo("pending"));
     }
+
+    @Test
+    void theSweeperAlsoAbortsMultipartUploadsNoRowKnowsByTheirInitiationTime() {
+        // As a job-api killed while streaming a large multipart POST /v1/jobs file would leave it.
+        String key = "uploads/default/" + UUID.randomUUID();
+        store.createMultipart(key, "video/mp4");
+        var open = store.openMultiparts(key);
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).initiated()).as("the store reports when it was initiated").isNotNull();
+        // Within its time it stays ...
+        sweeper.abortOrphanedMultiparts(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+        assertThat(store.openMultiparts(key)).hasSize(1);
+        // ... past it, it goes.
+        assertThat(sweeper.abortOrphanedMultiparts(java.time.Instant.now().plusSeconds(60))).isGreaterThanOrEqualTo(1);
+        assertThat(store.openMultiparts(key)).isEmpty();
+    }
 }
