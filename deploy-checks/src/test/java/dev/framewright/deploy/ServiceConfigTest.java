@@ -20,6 +20,8 @@ class ServiceConfigTest {
                 "FRAMEWRIGHT_AUTH_BOOTSTRAP_KEYS",    // AuthConfig (and the %dev key)
                 "FRAMEWRIGHT_LIMITS_TRANSCODER_GROUP", // LimitsConfig, a mapping member with a default only
                 "FRAMEWRIGHT_UPLOADS_MAX_BYTES", "QUARKUS_HTTP_PORT", "JAVA_OPTS",
+                "FRAMEWRIGHT_UPLOADS_MULTIPART_ABOVE_BYTES", "FRAMEWRIGHT_UPLOADS_PART_BYTES",
+                "FRAMEWRIGHT_UPLOADS_MULTIPART_TTL",  // UploadConfig, multipart uploads
                 "FRAMEWRIGHT_WEBHOOK_SECRET_KEY", "FRAMEWRIGHT_WEBHOOKS_ALLOW_DEV_SECRETS"); // WebhookSecretsConfig
         assertThat(api.envNames).doesNotContain("FRAMEWRIGHT_TRANSCODER_QUEUES", "FRAMEWRIGHT_WEBHOOK_SECRET", "QUARKUS_LOG_LEVEL");
     }

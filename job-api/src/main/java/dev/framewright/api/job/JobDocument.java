@@ -12,11 +12,16 @@ import java.util.UUID;
  *
  * @param attempts how many times a worker started the job
  * @param webhook  where notifications go and how their deliveries went (deliveries only on the single-job view)
+ * @param template the template version the job was made from ({@code "template"} in its spec), else absent
  */
 public record JobDocument(UUID id, String status, String queue, Map<String, String> labels, Progress progress,
         int attempts, Instant createdAt, Instant startedAt, Instant finishedAt, Instant canceledAt, Instant expiresAt,
         Instant expiredAt, Integer maxDurationSeconds, Input input, List<Output> outputs, Error error,
-        Webhook webhook) {
+        Webhook webhook, Template template) {
+
+    /** A template ({@code POST /v1/templates}) by name and the version used. */
+    public record Template(String name, int version) {
+    }
 
     /** @param etaSeconds estimated seconds left, once the worker measured its speed */
     public record Progress(double percent, String stage, Double fps, Double etaSeconds) {

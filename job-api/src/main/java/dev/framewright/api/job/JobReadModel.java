@@ -42,8 +42,13 @@ public class JobReadModel {
     /** The stored jsonb is camelCase, written by the contract's mapper; the API's snake_case mapper is not for it. */
     static final ObjectMapper STORED = JobEventJson.mapper();
 
-    /** Every column of a row, as the contract lists them (the projector reads the same list). */
-    static final String COLUMNS = JobsColumn.selectList(JobsColumn.row());
+    /**
+     * Every column of a row, as the contract lists them (the projector reads the same list), and the template the
+     * job was made from (job-api's own table).
+     */
+    static final String COLUMNS = JobsColumn.selectList(JobsColumn.row()) + """
+            , (SELECT u.name FROM job_template_uses u WHERE u.job_id = jobs.id) AS template_name,
+            (SELECT u.version FROM job_template_uses u WHERE u.job_id = jobs.id) AS template_version""";
 
     private final AgroalDataSource db;
 
@@ -247,7 +252,9 @@ public class JobReadModel {
                 rs.getString(ERROR_CODE.sql()), rs.getString(ERROR_MESSAGE.sql()), rs.getString(WEBHOOK_URL.sql()),
                 rs.getBoolean(WEBHOOK_PROGRESS.sql()), (Integer) rs.getObject(MAX_DURATION_SECONDS.sql()),
                 instant(rs, CREATED_AT.sql()), instant(rs, STARTED_AT.sql()), instant(rs, FINISHED_AT.sql()),
-                instant(rs, EXPIRES_AT.sql()), instant(rs, EXPIRED_AT.sql()), instant(rs, CANCELED_AT.sql()));
+                instant(rs, EXPIRES_AT.sql()), instant(rs, EXPIRED_AT.sql()), instant(rs, CANCELED_AT.sql()),
+                rs.getString("template_name") == null ? null
+                        : new JobDocument.Template(rs.getString("template_name"), rs.getInt("template_version")));
     }
 
     /** The job as clients see it; deliveries null on listings. */
@@ -263,7 +270,8 @@ public class JobReadModel {
                 row.outputs().stream().map(o -> output(row, o)).toList(),
                 row.errorCode() == null ? null : new JobDocument.Error(row.errorCode(), row.errorMessage()),
                 row.webhookUrl() == null ? null
-                        : new JobDocument.Webhook(row.webhookUrl(), row.webhookProgress(), deliveries));
+                        : new JobDocument.Webhook(row.webhookUrl(), row.webhookProgress(), deliveries),
+                row.template());
     }
 
     private static JobDocument.Output output(JobRow job, StoredOutput o) {

@@ -91,7 +91,7 @@ public class JobResource {
             @RestForm("overlay") FileUpload overlay, @RestHeader("Idempotency-Key") String idempotencyKey,
             @Context HttpHeaders headers, UriInfo uri) {
         checkKey(idempotencyKey);
-        JobSpec parsed = specParser.parse(spec, false);
+        JobSpec parsed = specParser.parse(spec, false, caller.tenant());
         return answer(submissions.submit(caller.tenant(), parsed, part("file", file), part("overlay", overlay),
                 idempotencyKey), headers, uri);
     }
@@ -117,7 +117,8 @@ public class JobResource {
                     + " bytes: a spec of " + JobSpec.MAX_BYTES + " and an inline input; upload larger media with "
                     + "POST /v1/uploads");
         }
-        JobSpec parsed = specParser.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), true);
+        JobSpec parsed = specParser.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), true,
+                caller.tenant());
         bytes = null; // an inline input is decoded from the spec; the raw body need not stay reachable meanwhile
         String tenant = caller.tenant();
         return answer(parsed.input() != null ? submissions.submitInline(tenant, parsed, idempotencyKey)

@@ -28,6 +28,10 @@ import java.util.Map;
  * @param input              JSON submissions only, instead of {@code upload_id}: a small input carried inline
  * @param startWithinSeconds a job no worker has started this long after submission is failed unstarted with
  *                           {@code start_deadline_exceeded}; 1 to {@value JobLimits#MAX_START_WITHIN_SECONDS}
+ * @param template           the name of one of the tenant's templates ({@code POST /v1/templates}) whose spec the
+ *                           job starts from; the job's own top-level fields replace the template's
+ * @param templateVersion    with {@code template}: that version, default the latest; after {@link JobSpecParser}
+ *                           resolved the template, always the version used
  */
 public record JobSpec(
         List<OutputSpec> outputs,
@@ -40,7 +44,9 @@ public record JobSpec(
         InlineInput input,
         @Min(value = 1, message = "must be at least 1")
         @Max(value = JobLimits.MAX_START_WITHIN_SECONDS, message = "must be at most " + JobLimits.MAX_START_WITHIN_SECONDS)
-        Integer startWithinSeconds) {
+        Integer startWithinSeconds,
+        String template,
+        @Min(value = 1, message = "must be at least 1") Integer templateVersion) {
 
     public static final int MAX_OUTPUTS = OutputRules.MAX_OUTPUTS;
     public static final int MAX_LABELS = ClientText.MAX_LABELS;
@@ -93,7 +99,7 @@ public record JobSpec(
     /** The spec with its inline bytes left out (hashed separately, as a multipart file is). */
     JobSpec withoutInlineBytes() {
         return input == null ? this : new JobSpec(outputs, queue, labels, webhook, maxDurationSeconds, retentionHours,
-                uploadId, input.withoutBytes(), startWithinSeconds);
+                uploadId, input.withoutBytes(), startWithinSeconds, template, templateVersion);
     }
 
     /** @param progress also notify at progress milestones, not only at the terminal state */

@@ -19,6 +19,7 @@ import dev.framewright.api.problem.Problem;
 import dev.framewright.api.problem.Problem.FieldError;
 import dev.framewright.api.problem.Violations;
 import dev.framewright.api.limits.LimitsConfig;
+import dev.framewright.api.template.TemplateStore;
 import dev.framewright.events.OutputType;
 import dev.framewright.events.rules.ClientText;
 import dev.framewright.events.rules.JobLimits;
@@ -52,11 +53,13 @@ public class JobSpecParser {
     private final long maxDurationSeconds;
     private final long maxRetentionHours;
     private final int maxInlineInputBytes;
+    private final TemplateStore templates;
 
-    public JobSpecParser(ObjectMapper mapper, Validator validator, LimitsConfig limits,
+    public JobSpecParser(ObjectMapper mapper, Validator validator, LimitsConfig limits, TemplateStore templates,
             @ConfigProperty(name = JobLimits.MAX_JOB_DURATION, defaultValue = JobLimits.DEFAULT_MAX_JOB_DURATION)
             Duration maxJobDuration,
             @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
+        this.templates = templates;
         this.maxDurationSeconds = maxJobDuration.toSeconds();
         this.maxRetentionHours = limits.maxRetention().toHours();
         this.maxInlineInputBytes = limits.maxInlineInputBytes();
@@ -86,8 +89,97 @@ public class JobSpecParser {
     /**
      * @param json        the spec as sent
      * @param withUpload  true for a JSON submission, which must name its {@code upload_id}; false for multipart
+     * @param tenant      whose templates a {@code template} field may name
      */
-    public JobSpec parse(String json, boolean withUpload) {
+    public JobSpec parse(String json, boolean withUpload, String tenant) {
+        int bytes = checkText(json);
+        JobSpec spec = read(json);
+        // An inline input's bytes do not count against the spec's own size; its decoded size has its own cap.
+        int inlineChars = spec.input() != null && spec.input().base64() != null ? spec.input().base64().length() : 0;
+        if (bytes - inlineChars > JobSpec.MAX_BYTES) {
+            throw ApiException.invalidField("spec", "is " + (bytes - inlineChars) + " bytes"
+                    + (inlineChars > 0 ? " besides input.base64" : "") + "; at most " + JobSpec.MAX_BYTES);
+        }
+        if (spec.template() != null || spec.templateVersion() != null) {
+            spec = withTemplate(json, spec, tenant);
+        }
+        List<FieldError> errors = ruleErrors(spec);
+        if (!withUpload) {
+            if (spec.uploadId() != null) {
+                errors.add(new FieldError("upload_id", "must not be given with a multipart 'file'"));
+            }
+            if (spec.input() != null) {
+                errors.add(new FieldError("input", "must not be given with a multipart 'file'"));
+            }
+        } else if (spec.input() != null) {
+            if (spec.uploadId() != null) {
+                errors.add(new FieldError("input", "give either upload_id or input, not both"));
+            }
+            errors.addAll(inlineInputErrors(spec));
+        } else if (spec.uploadId() == null || spec.uploadId().isBlank()) {
+            errors.add(new FieldError("upload_id", "is required: the id POST /v1/uploads returned (or send the media "
+                    + "inline as input.base64)"));
+        }
+        throwIfAny(errors);
+        return spec;
+    }
+
+    /**
+     * The spec of a template ({@code POST /v1/templates}): read and checked by exactly the rules of a job's spec,
+     * without an input (a job that names the template brings its own) and without naming another template.
+     */
+    public JobSpec parseTemplate(String json) {
+        checkText(json);
+        JobSpec spec = read(json);
+        List<FieldError> errors = ruleErrors(spec);
+        if (spec.uploadId() != null) {
+            errors.add(new FieldError("upload_id", "a template names no input: the job that uses it does"));
+        }
+        if (spec.input() != null) {
+            errors.add(new FieldError("input", "a template names no input: the job that uses it does"));
+        }
+        if (spec.template() != null || spec.templateVersion() != null) {
+            errors.add(new FieldError(spec.template() != null ? "template" : "template_version",
+                    "a template cannot be based on another template"));
+        }
+        throwIfAny(errors);
+        return spec;
+    }
+
+    /**
+     * The tenant's template (the named version, else the latest) with the job's own top-level fields in place of the
+     * template's; {@code outputs} given in the job replace the template's outputs whole. The result names the
+     * template and the version used.
+     */
+    private JobSpec withTemplate(String json, JobSpec spec, String tenant) {
+        if (spec.template() == null) {
+            throw ApiException.invalidField("template_version", "is only used with template");
+        }
+        TemplateStore.Template template = tenant == null ? null
+                : templates.find(tenant, spec.template(), spec.templateVersion());
+        if (template == null) {
+            String field = spec.templateVersion() != null && tenant != null
+                    && templates.find(tenant, spec.template(), null) != null ? "template_version" : "template";
+            throw new ApiException(Problem.of(400, "unknown_template", "Unknown template", "You have no template '"
+                    + spec.template() + "'" + (spec.templateVersion() == null ? "" : " version " + spec.templateVersion())
+                    + "; create it with POST /v1/templates")
+                    .withErrors(List.of(new FieldError(field, "no such template of yours"))));
+        }
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode merged =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(template.spec());
+            mapper.readTree(json).properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+            merged.put("template", template.name());
+            merged.put("template_version", template.version());
+            return read(mapper.writeValueAsString(merged));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Template " + template.name() + " v" + template.version()
+                    + " is not valid JSON", e);
+        }
+    }
+
+    /** The text checks before any parsing; returns its size in UTF-8 bytes. */
+    private int checkText(String json) {
         if (json == null || json.isBlank()) {
             throw ApiException.invalidField("spec", "is missing: send the job spec as JSON");
         }
@@ -100,6 +192,11 @@ public class JobSpecParser {
         if (bytes > maxBodyBytes()) {
             throw ApiException.invalidField("spec", "is " + bytes + " bytes; at most " + JobSpec.MAX_BYTES);
         }
+        return bytes;
+    }
+
+    /** The spec strictly read: a 400 naming the field for unknown fields, wrong types and bad values. */
+    private JobSpec read(String json) {
         JobSpec spec;
         try {
             spec = mapper.readValue(json, JobSpec.class);
@@ -121,12 +218,11 @@ public class JobSpecParser {
         if (spec == null) {
             throw ApiException.invalidField("spec", "must be a JSON object");
         }
-        // An inline input's bytes do not count against the spec's own size; its decoded size has its own cap.
-        int inlineChars = spec.input() != null && spec.input().base64() != null ? spec.input().base64().length() : 0;
-        if (bytes - inlineChars > JobSpec.MAX_BYTES) {
-            throw ApiException.invalidField("spec", "is " + (bytes - inlineChars) + " bytes"
-                    + (inlineChars > 0 ? " besides input.base64" : "") + "; at most " + JobSpec.MAX_BYTES);
-        }
+        return spec;
+    }
+
+    /** The rules every spec keeps, a job's or a template's: the contract's rulebook and the operator's maximums. */
+    private List<FieldError> ruleErrors(JobSpec spec) {
         List<FieldError> errors = new ArrayList<>(Violations.fieldErrors(validator.validate(spec)));
         List<Violation> violations = new ArrayList<>(OutputRules.check(spec.outputs()));
         violations.addAll(ClientText.labels(spec.labels()));
@@ -145,27 +241,14 @@ public class JobSpecParser {
             errors.add(new FieldError("retention_hours", "must be at most " + maxRetentionHours
                     + ", this deployment's maximum"));
         }
-        if (!withUpload) {
-            if (spec.uploadId() != null) {
-                errors.add(new FieldError("upload_id", "must not be given with a multipart 'file'"));
-            }
-            if (spec.input() != null) {
-                errors.add(new FieldError("input", "must not be given with a multipart 'file'"));
-            }
-        } else if (spec.input() != null) {
-            if (spec.uploadId() != null) {
-                errors.add(new FieldError("input", "give either upload_id or input, not both"));
-            }
-            errors.addAll(inlineInputErrors(spec));
-        } else if (spec.uploadId() == null || spec.uploadId().isBlank()) {
-            errors.add(new FieldError("upload_id", "is required: the id POST /v1/uploads returned (or send the media "
-                    + "inline as input.base64)"));
-        }
+        return errors;
+    }
+
+    private static void throwIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw ApiException.invalidSpec(errors.stream()
                     .sorted(java.util.Comparator.comparing(FieldError::field)).toList());
         }
-        return spec;
     }
 
     /**

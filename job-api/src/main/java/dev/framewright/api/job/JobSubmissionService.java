@@ -7,6 +7,9 @@ import dev.framewright.api.problem.ApiException;
 import dev.framewright.api.storage.MediaStore;
 import dev.framewright.api.limits.AdmissionControl;
 import dev.framewright.api.upload.MediaSniffer;
+import dev.framewright.api.template.TemplateStore;
+import dev.framewright.api.upload.PartPlan;
+import dev.framewright.api.upload.UploadConfig;
 import dev.framewright.api.upload.UploadPolicy;
 import dev.framewright.api.telemetry.Telemetry;
 import dev.framewright.api.telemetry.TracedSubmission;
@@ -94,13 +97,20 @@ public class JobSubmissionService {
     private final int defaultRetentionHours;
     private final UploadPolicy uploadPolicy;
     private final AdmissionControl admission;
+    private final TemplateStore templates;
+    private final long multipartAboveBytes;
+    private final long partBytes;
     @Inject
     JobMetrics metrics;
 
     public JobSubmissionService(MediaStore store, EventPublisher publisher, JobReadModel readModel, UploadStore uploads,
             IdempotencyStore idempotency, JobSpecParser parser, ObjectMapper json, UploadPolicy uploadPolicy,
             AdmissionControl admission, @ConfigProperty(name = "framewright.queues") Set<String> queues,
-            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
+            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours,
+            UploadConfig uploadConfig, TemplateStore templates) {
+        this.templates = templates;
+        this.multipartAboveBytes = uploadConfig.multipartAboveBytes();
+        this.partBytes = uploadConfig.partBytes();
         this.uploadPolicy = uploadPolicy;
         this.admission = admission;
         this.store = store;
@@ -139,9 +149,9 @@ public class JobSubmissionService {
             String overlayKey = overlay == null ? null : MediaStore.newInputKey(tenant);
             String etag;
             try {
-                etag = store.putFile(inputKey, file.file(), file.contentType());
+                etag = put(inputKey, file);
                 if (overlay != null) {
-                    store.putFile(overlayKey, overlay.file(), overlay.contentType());
+                    put(overlayKey, overlay);
                 }
             } catch (RuntimeException e) {
                 LOG.error("Could not store the input of job " + jobId, e);
@@ -235,6 +245,19 @@ public class JobSubmissionService {
         });
     }
 
+    /**
+     * Stores a spooled part: one PUT up to {@code framewright.uploads.multipart-above-bytes}, above it one S3
+     * multipart upload of {@link PartPlan}'s parts, each streamed from its range of the file (constant memory).
+     *
+     * @return the stored object's ETag
+     */
+    private String put(String key, Part part) {
+        long size = size(part.file());
+        return size > multipartAboveBytes
+                ? store.putFileMultipart(key, part.file(), part.contentType(), PartPlan.of(size, partBytes))
+                : store.putFile(key, part.file(), part.contentType());
+    }
+
     private Accepted idempotent(String tenant, String key, String hash, Function<UUID, Accepted> submit) {
         if (key == null) {
             try {
@@ -256,7 +279,7 @@ public class JobSubmissionService {
                 JobRequested pending = JobEventJson.read(reserved.pendingEvent().getBytes(StandardCharsets.UTF_8),
                         JobRequested.class);
                 LOG.infof("Job %s: publishing again the request whose first publish timed out", pending.jobId());
-                accepted = publishAndSeed(pending);
+                accepted = publishAndSeed(pending, templates.usedBy(pending.jobId()));
             } else {
                 accepted = submit.apply(reserved.jobId());
             }
@@ -289,11 +312,18 @@ public class JobSubmissionService {
         Instant startDeadline = spec.startWithinSeconds() == null ? null : now.plusSeconds(spec.startWithinSeconds());
         JobRequested requested = new JobRequested(UUID.randomUUID(), jobId, tenant, 0, now, queue, input, outputs,
                 labels, webhook, spec.maxDurationSeconds(), now.plus(retention, ChronoUnit.HOURS), false, startDeadline);
-        return publishAndSeed(requested);
+        JobDocument.Template template = spec.template() == null ? null
+                : new JobDocument.Template(spec.template(), spec.templateVersion());
+        if (template != null) {
+            // Before the publish: an accepted job always has its template recorded (a job never accepted leaves a
+            // row that nothing joins).
+            templates.used(jobId, tenant, template.name(), template.version());
+        }
+        return publishAndSeed(requested, template);
     }
 
     /** Publishes the request (a timeout throws {@link PublishOutcomeUnknown}), then seeds its row from it alone. */
-    private Accepted publishAndSeed(JobRequested requested) {
+    private Accepted publishAndSeed(JobRequested requested, JobDocument.Template template) {
         UUID jobId = requested.jobId();
         String tenant = requested.tenant();
         String queue = requested.queue();
@@ -309,7 +339,8 @@ public class JobSubmissionService {
         JobRow row = new JobRow(jobId, tenant, "queued", queue, requested.labels(), 0, 0, "queued", null, null,
                 requested.input(), null, requested.outputs().stream().map(StoredOutput::queued).toList(), null, null,
                 webhook == null ? null : webhook.url(), webhook != null && webhook.progress(),
-                requested.maxDurationSeconds(), requested.time(), null, null, requested.expiresAt(), null, null);
+                requested.maxDurationSeconds(), requested.time(), null, null, requested.expiresAt(), null, null,
+                template);
         try {
             readModel.seed(row);
         } catch (RuntimeException e) {
@@ -324,7 +355,8 @@ public class JobSubmissionService {
         }
     }
 
-    private String queue(JobSpec spec) {
+    /** The spec's queue, or 400 {@code unknown_queue} when it is not one of {@code framewright.queues}. */
+    public String queue(JobSpec spec) {
         String queue = spec.queue() == null ? Topics.DEFAULT_QUEUE : spec.queue();
         if (!queues.contains(queue)) {
             throw new ApiException(new dev.framewright.api.problem.Problem("https://framewright.dev/problems/unknown_queue",

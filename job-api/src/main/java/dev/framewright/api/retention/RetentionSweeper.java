@@ -15,13 +15,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * Deletes what passed its retention: a finished job's input and every object under {@code jobs/{id}/}, then
  * publishes {@link JobExpired}. Rows are taken with {@code FOR UPDATE SKIP LOCKED}, so replicas share the work
- * instead of doing it twice. Also forgets idempotency keys older than a day and uploads no job used.
+ * instead of doing it twice. Also forgets idempotency keys older than a day and uploads no job used, and aborts
+ * multipart uploads not completed within {@code framewright.uploads.multipart-ttl} (their parts would otherwise
+ * stay stored, and billed, invisible to object listings).
  */
 @ApplicationScoped
 public class RetentionSweeper {
@@ -34,9 +37,11 @@ public class RetentionSweeper {
     private final EventPublisher publisher;
     private final IdempotencyStore idempotency;
     private final UploadStore uploads;
+    private final java.time.Duration multipartTtl;
 
     public RetentionSweeper(AgroalDataSource db, MediaStore store, EventPublisher publisher,
-            IdempotencyStore idempotency, UploadStore uploads) {
+            IdempotencyStore idempotency, UploadStore uploads, dev.framewright.api.upload.UploadConfig uploadConfig) {
+        this.multipartTtl = uploadConfig.multipartTtl();
         this.db = db;
         this.store = store;
         this.publisher = publisher;
@@ -53,6 +58,10 @@ public class RetentionSweeper {
                 LOG.infof("Expired %d jobs", expired);
             }
             idempotency.purgeExpired();
+            int aborted = abortAbandonedUploads() + abortOrphanedMultiparts(Instant.now().minus(multipartTtl));
+            if (aborted > 0) {
+                LOG.infof("Aborted %d abandoned multipart uploads", aborted);
+            }
             for (String key : uploads.purgeUnused()) {
                 store.delete(key);
             }
@@ -68,6 +77,39 @@ public class RetentionSweeper {
             total += n;
         }
         return total;
+    }
+
+    /**
+     * Aborts every multipart upload created more than {@code framewright.uploads.multipart-ttl} ago and never
+     * completed (AbortMultipartUpload deletes its parts), then forgets it; returns how many.
+     */
+    public int abortAbandonedUploads() {
+        int total = 0;
+        Instant cutoff = Instant.now().minus(multipartTtl);
+        for (List<UploadStore.Abandoned> batch; !(batch = uploads.abandoned(cutoff, BATCH)).isEmpty(); ) {
+            for (UploadStore.Abandoned upload : batch) {
+                store.abortMultipart(upload.key(), upload.uploadId());
+                uploads.deleteAbandoned(upload.id());
+                total++;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Aborts the multipart uploads under {@code uploads/} that the store says were initiated before {@code cutoff},
+     * whether or not a row knows them: a job-api killed while streaming a large multipart {@code POST /v1/jobs}
+     * file to S3 leaves parts no row records. One the store gives no initiation time is left alone. Returns how many.
+     */
+    public int abortOrphanedMultiparts(Instant cutoff) {
+        int aborted = 0;
+        for (MediaStore.OpenMultipart open : store.openMultiparts(MediaStore.UPLOADS_PREFIX)) {
+            if (open.initiated() != null && open.initiated().isBefore(cutoff)) {
+                store.abortMultipart(open.key(), open.uploadId());
+                aborted++;
+            }
+        }
+        return aborted;
     }
 
     private int sweepBatch() {

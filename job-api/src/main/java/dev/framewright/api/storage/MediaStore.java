@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 @ApplicationScoped
 public class MediaStore {
 
+    /** Where every input lives ({@code ObjectKeys}: {@code uploads/{tenant}/{uuid}}). */
+    public static final String UPLOADS_PREFIX = "uploads/";
+
     private final S3Client s3;
     private final String bucket;
     private final S3Presigner presigner;
@@ -202,6 +205,161 @@ public class MediaStore {
     }
 
     public record PresignedPut(URI url, String method, Map<String, String> headers, java.time.Instant expiresAt) {
+    }
+
+    /** One stored part of a multipart upload, as ListParts reports it. */
+    public record StoredPart(int number, long size, String etag) {
+    }
+
+    /** An unfinished multipart upload, as ListMultipartUploads reports it. */
+    public record OpenMultipart(String key, String uploadId, java.time.Instant initiated) {
+    }
+
+    /** Starts an S3 multipart upload of one object; returns its upload id. */
+    public String createMultipart(String key, String contentType) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
+    }
+
+    /**
+     * A short-lived URL that PUTs part {@code number} of a multipart upload, of exactly {@code length} bytes:
+     * {@code Content-Length} is signed as for {@link #presignPut}, so a part of another size fails the signature.
+     */
+    public PresignedPut presignPart(String key, String uploadId, int number, long length, Duration ttl) {
+        var presigned = presigner.presignUploadPart(p -> p.signatureDuration(ttl).uploadPartRequest(u -> u
+                .bucket(bucket).key(key).uploadId(uploadId).partNumber(number).contentLength(length)));
+        Map<String, String> headers = new java.util.TreeMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
+        return new PresignedPut(URI.create(presigned.url().toString()), presigned.httpRequest().method().name(),
+                headers, presigned.expiration());
+    }
+
+    /**
+     * The parts stored so far, by part number (every page of ListParts).
+     *
+     * @return the parts, or empty when there is no such multipart upload (completed or aborted)
+     */
+    public Optional<java.util.List<StoredPart>> listParts(String key, String uploadId) {
+        try {
+            java.util.List<StoredPart> parts = new java.util.ArrayList<>();
+            for (var part : s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts()) {
+                parts.add(new StoredPart(part.partNumber(), part.size(), part.eTag()));
+            }
+            parts.sort(java.util.Comparator.comparingInt(StoredPart::number));
+            return Optional.of(parts);
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Completes a multipart upload with these parts, in part-number order; returns the object's ETag. */
+    public String completeMultipart(String key, String uploadId, java.util.List<StoredPart> parts) {
+        var completed = parts.stream().sorted(java.util.Comparator.comparingInt(StoredPart::number))
+                .map(p -> software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(p.number())
+                        .eTag(p.etag()).build()).toList();
+        return s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(completed))).eTag();
+    }
+
+    /** Aborts a multipart upload, deleting its parts; one that is already gone is not an error. */
+    public void abortMultipart(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException e) {
+            // already completed or aborted
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** The multipart uploads under a prefix that were neither completed nor aborted (every page). */
+    public java.util.List<OpenMultipart> openMultiparts(String prefix) {
+        java.util.List<OpenMultipart> open = new java.util.ArrayList<>();
+        for (var upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix)).uploads()) {
+            open.add(new OpenMultipart(upload.key(), upload.uploadId(), upload.initiated()));
+        }
+        return open;
+    }
+
+    /**
+     * Stores a file as one S3 multipart upload of {@code plan}'s parts, PUT one after another, each read straight
+     * from its range of the file (a re-readable stream, so the SDK can retry a part without buffering it): memory
+     * stays constant whatever the size. A failure aborts the upload, so no parts are left behind.
+     *
+     * @return the object's ETag ({@code "hex-N"})
+     */
+    public String putFileMultipart(String key, Path file, String contentType, dev.framewright.api.upload.PartPlan plan) {
+        String uploadId = createMultipart(key, contentType);
+        try {
+            java.util.List<StoredPart> parts = new java.util.ArrayList<>(plan.partCount());
+            for (int n = 1; n <= plan.partCount(); n++) {
+                long offset = plan.offset(n);
+                long length = plan.length(n);
+                int number = n;
+                RequestBody body = RequestBody.fromContentProvider(() -> filePart(file, offset, length), length,
+                        "application/octet-stream");
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                        .contentLength(length), body).eTag();
+                parts.add(new StoredPart(number, length, etag));
+            }
+            return completeMultipart(key, uploadId, parts);
+        } catch (RuntimeException e) {
+            try {
+                abortMultipart(key, uploadId);
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code length} bytes of a file from {@code offset}, as a stream of its own. */
+    private static java.io.InputStream filePart(Path file, long offset, long length) {
+        try {
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.READ);
+            channel.position(offset);
+            java.io.InputStream in = java.nio.channels.Channels.newInputStream(channel);
+            return new java.io.FilterInputStream(in) {
+                private long left = length;
+
+                @Override
+                public int read() throws java.io.IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int b = super.read();
+                    if (b >= 0) {
+                        left--;
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int off, int len) throws java.io.IOException {
+                    if (left <= 0) {
+                        return -1;
+                    }
+                    int n = super.read(buffer, off, (int) Math.min(len, left));
+                    if (n > 0) {
+                        left -= n;
+                    }
+                    return n;
+                }
+            };
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public void checkBucket() {

@@ -120,10 +120,117 @@ public class UploadStore {
         }
     }
 
-    /** Removes rows of uploads no job used within a day, returning their keys so the objects can go too. */
+    /**
+     * The multipart side of a direct upload: its S3 upload id and the part size of its plan; {@code completedAt} is
+     * null until {@code POST /v1/uploads/{id}/complete} assembled the object.
+     */
+    public record Multipart(Upload upload, String uploadId, long partSize, Instant completedAt) {
+
+        public PartPlan plan() {
+            return new PartPlan(upload.size(), partSize, (int) ((upload.size() + partSize - 1) / partSize));
+        }
+    }
+
+    /** Records a direct upload that is an S3 multipart upload. */
+    public void insertMultipart(Upload upload, String uploadId, long partSize) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                INSERT INTO uploads (id, tenant, key, filename, content_type, size, created_at, url_expires_at,
+                                     multipart_id, part_size)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setObject(1, upload.id());
+            s.setString(2, upload.tenant());
+            s.setString(3, upload.key());
+            s.setString(4, upload.filename());
+            s.setString(5, upload.contentType());
+            s.setLong(6, upload.size());
+            s.setTimestamp(7, Timestamp.from(upload.createdAt()));
+            s.setTimestamp(8, Timestamp.from(upload.urlExpiresAt()));
+            s.setString(9, uploadId);
+            s.setLong(10, partSize);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Recording upload " + upload.id(), e);
+        }
+    }
+
+    /** @return the tenant's upload with its multipart side (null {@code uploadId} for a single PUT), or null */
+    public Multipart findWithParts(String tenant, UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT id, tenant, key, filename, content_type, size, created_at, url_expires_at, job_id,
+                       multipart_id, part_size, completed_at
+                FROM uploads WHERE id = ? AND tenant = ?""")) {
+            s.setObject(1, id);
+            s.setString(2, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Timestamp completed = rs.getTimestamp("completed_at");
+                return new Multipart(upload(rs), rs.getString("multipart_id"), rs.getLong("part_size"),
+                        completed == null ? null : completed.toInstant());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading upload " + id, e);
+        }
+    }
+
+    /** Marks a multipart upload complete (its object assembled); returns when it was, the first time. */
+    public Instant complete(UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                UPDATE uploads SET completed_at = coalesce(completed_at, now()) WHERE id = ? RETURNING completed_at""")) {
+            s.setObject(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Completing upload " + id, e);
+        }
+    }
+
+    /** A multipart upload nobody completed within its time. */
+    public record Abandoned(UUID id, String key, String uploadId) {
+    }
+
+    /** Multipart uploads created before {@code cutoff} and never completed (at most {@code limit}). */
+    public List<Abandoned> abandoned(Instant cutoff, int limit) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT id, key, multipart_id FROM uploads
+                WHERE multipart_id IS NOT NULL AND completed_at IS NULL AND created_at < ?
+                ORDER BY created_at LIMIT ?""")) {
+            s.setTimestamp(1, Timestamp.from(cutoff));
+            s.setInt(2, limit);
+            List<Abandoned> found = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Abandoned(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Listing abandoned multipart uploads", e);
+        }
+    }
+
+    /** Forgets an abandoned multipart upload after its parts were aborted (only while still incomplete). */
+    public void deleteAbandoned(UUID id) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "DELETE FROM uploads WHERE id = ? AND completed_at IS NULL")) {
+            s.setObject(1, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Forgetting upload " + id, e);
+        }
+    }
+
+    /**
+     * Removes rows of uploads no job used within a day, returning their keys so the objects can go too. Incomplete
+     * multipart uploads are left to {@link #abandoned}: their parts must be aborted, not the object deleted.
+     */
     public List<String> purgeUnused() {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
                 DELETE FROM uploads WHERE job_id IS NULL AND created_at < now() - interval '24 hours'
+                    AND (multipart_id IS NULL OR completed_at IS NOT NULL)
                 RETURNING key""")) {
             List<String> keys = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {

@@ -58,7 +58,7 @@ class JobsSchemaTest {
         JobRow seeded = new JobRow(id, "schema-test", "queued", "batch", Map.of("k", "v"), 0, 0, "queued", null,
                 null, new InputObject("uploads/schema-test/x", "in.png", "image/png", 42, "\"etag\""), null,
                 List.of(output), null, null, "https://example.test/hook", true, 30, created, null, null, expires,
-                null, null);
+                null, null, null);
 
         readModel.seed(seeded);
         JobRow read = readModel.find("schema-test", id);

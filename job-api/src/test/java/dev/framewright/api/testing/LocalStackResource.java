@@ -33,6 +33,9 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         return stack;
     }
 
+    public static final long PART_BYTES = 5L * 1024 * 1024;
+    public static final long MULTIPART_ABOVE_BYTES = 8L * 1024 * 1024;
+
     public static final String DEV_KEY = "fw_dev_local_development_key_0000000001";
 
     @Override
@@ -66,6 +69,9 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
             // Operator maximums below their defaults (2h, 720h), so the tests show the settings are what is applied.
             config.put(JobLimits.MAX_JOB_DURATION, "1h");
             config.put("framewright.limits.max-retention", "240h");
+            // Multipart from 8 MiB in 5 MiB parts (S3's smallest), so the tests move megabytes, not gigabytes.
+            config.put("framewright.uploads.multipart-above-bytes", Long.toString(MULTIPART_ABOVE_BYTES));
+            config.put("framewright.uploads.part-bytes", Long.toString(PART_BYTES));
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the local stack", e);
