@@ -160,7 +160,7 @@ class TemplateTest {
 
     @Test
     void anotherTenantsTemplateDoesNotExist() {
-        keys.register("templates-other", ApiKeys.hash(OTHER_KEY), "test").await().indefinitely();
+        keys.register("templates-other", ApiKeys.hash(OTHER_KEY), "test", dev.framewright.api.tenant.Scope.SUBMIT).await().indefinitely();
         String name = unique("private");
         create(name, "{\"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}]}");
         String other = "Bearer " + OTHER_KEY;
