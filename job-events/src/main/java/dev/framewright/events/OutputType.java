@@ -20,7 +20,9 @@ public enum OutputType {
     /** The input's metadata as a JSON document. */
     PROBE,
     /** The faces detected in an image or along a video, with boxes and track ids, as JSON. */
-    FACES;
+    FACES,
+    /** Labels with scores from the deployment's classifier model, for an image or samples of a video, as JSON. */
+    DESCRIBE;
 
     @JsonValue
     public String wireName() {
