@@ -16,19 +16,12 @@ import dev.framewright.transcoder.media.describe.ClassifierModel;
 import dev.framewright.transcoder.media.describe.ColourClassifier;
 import dev.framewright.transcoder.media.describe.ModelSettings;
 import dev.framewright.transcoder.media.describe.ModelUnavailableException;
-import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.imageio.ImageIO;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -172,40 +165,10 @@ class DescribeTest {
     }
 
     static Path png(int rgb) throws Exception {
-        Path out = TestMedia.newDir().resolve("flat.png");
-        BufferedImage img = new BufferedImage(80, 60, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 60; y++) {
-            for (int x = 0; x < 80; x++) {
-                img.setRGB(x, y, rgb);
-            }
-        }
-        ImageIO.write(img, "png", out.toFile());
-        return out;
+        return ColourClassifier.flatPng(TestMedia.newDir(), rgb);
     }
 
-    /** 2 s at 25 fps, 96x64 H.264: red for the first second, blue from 1 s. */
     static Path redThenBlue() throws Exception {
-        Path out = TestMedia.newDir().resolve("red-blue.mp4");
-        int width = 96;
-        int height = 64;
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), width, height, 0)) {
-            recorder.setFormat("mp4");
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            recorder.setFrameRate(25);
-            recorder.setVideoOption("preset", "ultrafast");
-            recorder.start();
-            ByteBuffer bgr = ByteBuffer.allocateDirect(width * height * 3);
-            for (int f = 0; f < 50; f++) {
-                boolean red = f < 25;
-                for (int i = 0; i < width * height; i++) {
-                    bgr.put(i * 3, (byte) (red ? 20 : 220)).put(i * 3 + 1, (byte) 20)
-                            .put(i * 3 + 2, (byte) (red ? 220 : 20));
-                }
-                recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_BGR24, bgr);
-            }
-            recorder.stop();
-        }
-        return out;
+        return ColourClassifier.redThenBlue(TestMedia.newDir());
     }
 }

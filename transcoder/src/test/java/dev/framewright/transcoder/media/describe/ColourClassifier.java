@@ -1,5 +1,6 @@
 package dev.framewright.transcoder.media.describe;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,6 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
 
 /**
  * A small but real ONNX image classifier, written by the test (no committed binary): the ModelProto protobuf built
@@ -98,6 +104,45 @@ public final class ColourClassifier {
         }
         Proto tensorType = new Proto().varint(1, 1).message(2, shape);
         return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
+    }
+
+    /** An 80x60 PNG of one flat colour. */
+    public static Path flatPng(Path dir, int rgb) throws IOException {
+        Path out = dir.resolve("flat-" + Integer.toHexString(rgb) + ".png");
+        BufferedImage img = new BufferedImage(80, 60, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 60; y++) {
+            for (int x = 0; x < 80; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+        ImageIO.write(img, "png", out.toFile());
+        return out;
+    }
+
+    /** 2 s at 25 fps, 96x64 H.264 in MP4: red for the first second, blue from 1 s. */
+    public static Path redThenBlue(Path dir) throws IOException {
+        Path out = dir.resolve("red-blue.mp4");
+        int width = 96;
+        int height = 64;
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), width, height, 0)) {
+            recorder.setFormat("mp4");
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(25);
+            recorder.setVideoOption("preset", "ultrafast");
+            recorder.start();
+            ByteBuffer bgr = ByteBuffer.allocateDirect(width * height * 3);
+            for (int f = 0; f < 50; f++) {
+                boolean red = f < 25;
+                for (int i = 0; i < width * height; i++) {
+                    bgr.put(i * 3, (byte) (red ? 20 : 220)).put(i * 3 + 1, (byte) 20)
+                            .put(i * 3 + 2, (byte) (red ? 220 : 20));
+                }
+                recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, avutil.AV_PIX_FMT_BGR24, bgr);
+            }
+            recorder.stop();
+        }
+        return out;
     }
 
     /** Protocol-buffer wire format: varints (type 0) and length-delimited fields (type 2), enough for ONNX. */
