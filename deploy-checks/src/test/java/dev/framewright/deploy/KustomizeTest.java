@@ -130,7 +130,7 @@ class KustomizeTest {
     void describeOverlayAddsModelPodsForTheDescribeQueue() {
         List<ObjectNode> docs = Kustomize.render(k8s().resolve("overlays/describe"));
         assertThat(docs).extracting(Kustomize::id).contains("StatefulSet/transcoder", "StatefulSet/transcoder-express",
-                "StatefulSet/transcoder-describe", "KafkaTopic/job-requests-describe");
+                "StatefulSet/transcoder-describe", "ScaledObject/transcoder-describe", "KafkaTopic/job-requests-describe");
         assertThat(find(docs, "ConfigMap/framewright").path("data").path("queues").asText())
                 .isEqualTo("default,express,describe");
         assertThat(env(find(docs, "StatefulSet/transcoder-describe"))).containsEntry("FRAMEWRIGHT_TRANSCODER_QUEUES",
