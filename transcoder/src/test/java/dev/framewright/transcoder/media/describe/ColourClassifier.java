@@ -35,9 +35,14 @@ public final class ColourClassifier {
 
     /** Writes {@code colours.onnx} and {@code colours.labels.txt} (the default labels name) into {@code dir}. */
     public static Path write(Path dir) throws IOException {
+        return write(dir, SIDE);
+    }
+
+    /** The same model with a {@code side x side} input (the bench takes 224, a usual classifier's size). */
+    public static Path write(Path dir, int side) throws IOException {
         Files.createDirectories(dir);
         Path model = dir.resolve("colours.onnx");
-        Files.write(model, model());
+        Files.write(model, model(side));
         Files.write(dir.resolve("colours.labels.txt"), String.join("\n", LABELS).concat("\n")
                 .getBytes(StandardCharsets.UTF_8));
         return model;
@@ -45,6 +50,10 @@ public final class ColourClassifier {
 
     /** The ModelProto bytes. */
     public static byte[] model() {
+        return model(SIDE);
+    }
+
+    static byte[] model(int side) {
         int k = LABELS.size();
         float[] weights = new float[3 * k]; // B of Gemm: [3, K], row-major
         for (int c = 0; c < 3; c++) {
@@ -64,7 +73,7 @@ public final class ColourClassifier {
                 .string(2, "colours")
                 .message(5, tensor("W", new long[] {3, k}, weights))
                 .message(5, tensor("b", new long[] {k}, bias))
-                .message(11, valueInfo("pixels", "N", 3, SIDE, SIDE))
+                .message(11, valueInfo("pixels", "N", 3, side, side))
                 .message(12, valueInfo("scores", "N", k));
         return new Proto()
                 .varint(1, 8) // ir_version
