@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubectlKustomizeTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/local", "overlays/production", "overlays/scaled-job"})
+    @ValueSource(strings = {"base", "overlays/local", "overlays/production", "overlays/scaled-job",
+            "overlays/describe"})
     void kubectlRendersWhatTheMinimalRendererRenders(String overlay) throws Exception {
         Path dir = KustomizeTest.k8s().resolve(overlay);
         String out = kubectl("kustomize", dir.toString());

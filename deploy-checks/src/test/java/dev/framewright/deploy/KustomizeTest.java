@@ -34,7 +34,7 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/local", "overlays/production", "overlays/scaled-job"})
+    @ValueSource(strings = {"base", "overlays/local", "overlays/production", "overlays/scaled-job", "overlays/describe"})
     void overlayRendersAndMatchesTheServices(String overlay) {
         List<ObjectNode> docs = Kustomize.render(k8s().resolve(overlay));
         assertThat(docs).extracting(Kustomize::id).contains("Deployment/job-api", "StatefulSet/transcoder",
@@ -123,6 +123,28 @@ class KustomizeTest {
         assertThat(job.path("spec").path("jobTargetRef").path("backoffLimit").asInt(-1)).isZero();
         assertThat(find(docs, "ConfigMap/framewright").path("data").path("queues").asText())
                 .isEqualTo("default,express,batch");
+    }
+
+    /** Model work has its own pods: only they serve the describe queue and have the model; job-api accepts both. */
+    @Test
+    void describeOverlayAddsModelPodsForTheDescribeQueue() {
+        List<ObjectNode> docs = Kustomize.render(k8s().resolve("overlays/describe"));
+        assertThat(docs).extracting(Kustomize::id).contains("StatefulSet/transcoder", "StatefulSet/transcoder-express",
+                "StatefulSet/transcoder-describe", "ScaledObject/transcoder-describe", "KafkaTopic/job-requests-describe");
+        assertThat(find(docs, "ConfigMap/framewright").path("data").path("queues").asText())
+                .isEqualTo("default,express,describe");
+        assertThat(env(find(docs, "StatefulSet/transcoder-describe"))).containsEntry("FRAMEWRIGHT_TRANSCODER_QUEUES",
+                "describe").containsEntry("FRAMEWRIGHT_DESCRIBE_MODEL", "/models/classifier.onnx");
+        assertThat(env(find(docs, "Deployment/job-api"))).containsEntry("FRAMEWRIGHT_DESCRIBE_MODEL",
+                "/models/classifier.onnx");
+        assertThat(env(find(docs, "StatefulSet/transcoder"))).doesNotContainKey("FRAMEWRIGHT_DESCRIBE_MODEL");
+    }
+
+    private static Map<String, String> env(ObjectNode workload) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        Kustomize.containers(workload).get(0).path("env")
+                .forEach(e -> out.put(e.path("name").asText(), e.path("value").asText()));
+        return out;
     }
 
     @Test

@@ -33,7 +33,12 @@ public enum FailureCode {
      * No worker took the job before its start deadline ({@code start_within_seconds}): it was failed unstarted, no
      * attempt made and nothing read, because nobody waits for its answer any more.
      */
-    START_DEADLINE_EXCEEDED;
+    START_DEADLINE_EXCEEDED,
+    /**
+     * A {@code describe} output reached a deployment without a classifier model configured
+     * ({@code FRAMEWRIGHT_DESCRIBE_MODEL}), or whose model does not load: no labels are ever made up instead.
+     */
+    MODEL_UNAVAILABLE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

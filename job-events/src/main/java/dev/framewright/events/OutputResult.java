@@ -10,12 +10,20 @@ import java.util.List;
  *                  the first few others): see {@link OutputManifest}
  * @param fileCount how many files the output has in all; null from producers older than this field
  * @param manifest  object key of the {@link OutputManifest} listing every file; null when {@code files} lists them all
+ * @param labels    a {@code describe} output's summary: its best labels (of an image, or averaged over a video's
+ *                  samples), best first; null for every other output
  */
 public record OutputResult(String name, OutputType type, List<OutputFile> files, MediaInfo media, Integer fileCount,
-        String manifest) {
+        String manifest, List<DescribeLabel> labels) {
 
     @JsonCreator
     public OutputResult {
+    }
+
+    /** An output without a describe summary. */
+    public OutputResult(String name, OutputType type, List<OutputFile> files, MediaInfo media, Integer fileCount,
+            String manifest) {
+        this(name, type, files, media, fileCount, manifest, null);
     }
 
     /** An output whose files are all listed here. */

@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
         @JsonSubTypes.Type(value = PreviewOutput.class, name = "preview"),
         @JsonSubTypes.Type(value = ProbeOutput.class, name = "probe"),
         @JsonSubTypes.Type(value = FacesOutput.class, name = "faces"),
-        @JsonSubTypes.Type(value = CaptionsOutput.class, name = "captions")})
+        @JsonSubTypes.Type(value = CaptionsOutput.class, name = "captions"),
+        @JsonSubTypes.Type(value = DescribeOutput.class, name = "describe")})
 public sealed interface OutputSpec
         permits VideoOutput, HlsOutput, ThumbnailsOutput, ImageOutput, AudioOutput, PreviewOutput, ProbeOutput,
-        FacesOutput, CaptionsOutput {
+        FacesOutput, CaptionsOutput, DescribeOutput {
 
     /** What an output name must look like; it becomes a path segment of object keys and URLs. */
     Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");

@@ -22,7 +22,9 @@ public enum OutputType {
     /** The faces detected in an image or along a video, with boxes and track ids, as JSON. */
     FACES,
     /** The input's text subtitle streams as WebVTT files. */
-    CAPTIONS;
+    CAPTIONS,
+    /** Labels with scores from the deployment's classifier model, for an image or samples of a video, as JSON. */
+    DESCRIBE;
 
     @JsonValue
     public String wireName() {

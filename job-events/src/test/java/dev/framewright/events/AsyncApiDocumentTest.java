@@ -45,7 +45,7 @@ class AsyncApiDocumentTest {
         }
         for (Class<?> c : List.of(InputObject.class, Webhook.class, MediaInfo.class, StreamInfo.class, OutputResult.class,
                 OutputFile.class, OutputFailure.class, Overlay.class, OutputManifest.class,
-                Loudness.class, LoudnessReport.class)) {
+                Loudness.class, LoudnessReport.class, DescribeLabel.class)) {
             assertDocumented(c, c.getSimpleName());
         }
     }

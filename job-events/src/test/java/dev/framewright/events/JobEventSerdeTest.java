@@ -96,6 +96,22 @@ class JobEventSerdeTest {
     }
 
     @Test
+    void describeTravelsAsTypeDescribeAndItsSummaryAsLabels() throws Exception {
+        OutputSpec spec = JobEventJson.mapper().readValue(
+                "{\"name\":\"d\",\"type\":\"describe\",\"top\":3,\"everySeconds\":2,\"maxSamples\":10}",
+                OutputSpec.class);
+        assertThat(spec).isEqualTo(new DescribeOutput("d", 3, 2.0, 10));
+        OutputResult result = new OutputResult("d", OutputType.DESCRIBE, List.of(), null, 0, null,
+                List.of(new DescribeLabel("red", 0.98)));
+        String json = JobEventJson.mapper().writeValueAsString(result);
+        assertThat(json).contains("\"type\":\"describe\"").contains("\"labels\":[{\"label\":\"red\",\"score\":0.98}]");
+        assertThat(JobEventJson.mapper().readValue(json, OutputResult.class)).isEqualTo(result);
+        // A result from a producer older than the summary reads with none.
+        assertThat(JobEventJson.mapper().readValue("{\"name\":\"p\",\"type\":\"probe\",\"files\":[]}",
+                OutputResult.class).labels()).isNull();
+    }
+
+    @Test
     void queuesNameTheirTopics() {
         assertThat(Topics.JOB_REQUESTS).isEqualTo("framewright.job-requests.default.v1");
         assertThat(Topics.requests("express")).isEqualTo("framewright.job-requests.express.v1");

@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -54,12 +55,15 @@ public class JobSpecParser {
     private final long maxRetentionHours;
     private final int maxInlineInputBytes;
     private final TemplateStore templates;
+    private final boolean describeModel;
 
     public JobSpecParser(ObjectMapper mapper, Validator validator, LimitsConfig limits, TemplateStore templates,
             @ConfigProperty(name = JobLimits.MAX_JOB_DURATION, defaultValue = JobLimits.DEFAULT_MAX_JOB_DURATION)
             Duration maxJobDuration,
-            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours) {
+            @ConfigProperty(name = "framewright.retention.default-hours") int defaultRetentionHours,
+            @ConfigProperty(name = OutputRules.DESCRIBE_MODEL) Optional<String> describeModel) {
         this.templates = templates;
+        this.describeModel = describeModel.filter(m -> !m.isBlank()).isPresent();
         this.maxDurationSeconds = maxJobDuration.toSeconds();
         this.maxRetentionHours = limits.maxRetention().toHours();
         this.maxInlineInputBytes = limits.maxInlineInputBytes();
@@ -121,6 +125,7 @@ public class JobSpecParser {
                     + "inline as input.base64)"));
         }
         throwIfAny(errors);
+        refuseDescribeWithoutModel(spec);
         return spec;
     }
 
@@ -248,6 +253,29 @@ public class JobSpecParser {
         if (!errors.isEmpty()) {
             throw ApiException.invalidSpec(errors.stream()
                     .sorted(java.util.Comparator.comparing(FieldError::field)).toList());
+        }
+    }
+
+    /**
+     * A valid spec with a {@code describe} output, on a deployment without a classifier model
+     * ({@value OutputRules#DESCRIBE_MODEL} unset): 422 {@code model_unavailable}, before anything is stored or queued,
+     * rather than a job that could only fail.
+     */
+    private void refuseDescribeWithoutModel(JobSpec spec) {
+        if (describeModel) {
+            return;
+        }
+        List<FieldError> refused = new ArrayList<>();
+        for (int i = 0; i < spec.outputs().size(); i++) {
+            if (spec.outputs().get(i) instanceof dev.framewright.events.DescribeOutput) {
+                refused.add(new FieldError("outputs[" + i + "].type", "describe needs a classifier model, and this "
+                        + "deployment has none configured"));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new ApiException(Problem.of(422, "model_unavailable", "Model unavailable", "This deployment has no "
+                    + "classifier model configured (FRAMEWRIGHT_DESCRIBE_MODEL), so it cannot run describe outputs")
+                    .withErrors(refused));
         }
     }
 

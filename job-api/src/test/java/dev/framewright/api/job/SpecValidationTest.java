@@ -34,7 +34,7 @@ class SpecValidationTest {
     @Test
     void unknownOutputType() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"hologram\"}]}", "outputs[0].type",
-                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe, faces");
+                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe, faces, describe");
     }
 
     @Test
@@ -100,6 +100,28 @@ class SpecValidationTest {
                 "outputs[0].every_seconds", "between 0.04 and 3600");
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"redact_faces\": \"erase\"}]}",
                 "outputs[0].redact_faces", "expected one of blur, pixelate");
+    }
+
+    @Test
+    void describeLimitsAreCheckedFirst() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"d\", \"type\": \"describe\", \"top\": 0}]}",
+                "outputs[0].top", "between 1 and 100");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"d\", \"type\": \"describe\", \"every_seconds\": 0.01}]}",
+                "outputs[0].every_seconds", "between 0.1 and 3600");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"d\", \"type\": \"describe\", \"max_samples\": 5000}]}",
+                "outputs[0].max_samples", "between 1 and 2000");
+    }
+
+    /** This test deployment has no classifier model (FRAMEWRIGHT_DESCRIBE_MODEL unset): describe is refused. */
+    @Test
+    void describeIsRefusedWithModelUnavailableWithoutAModel() {
+        submit("{" + UPLOAD + ", \"outputs\": [{\"name\": \"p\", \"type\": \"probe\"}, "
+                + "{\"name\": \"d\", \"type\": \"describe\", \"top\": 3}]}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("model_unavailable"))
+                .body("errors.field", hasItem("outputs[1].type"))
+                .body("detail", containsString("FRAMEWRIGHT_DESCRIBE_MODEL"));
     }
 
     @Test

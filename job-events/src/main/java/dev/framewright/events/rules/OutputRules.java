@@ -2,6 +2,7 @@ package dev.framewright.events.rules;
 
 import dev.framewright.events.AudioOutput;
 import dev.framewright.events.Container;
+import dev.framewright.events.DescribeOutput;
 import dev.framewright.events.HlsOutput;
 import dev.framewright.events.FacesOutput;
 import dev.framewright.events.ImageOutput;
@@ -62,6 +63,26 @@ public final class OutputRules {
     public static final double FACES_MAX_EVERY_SECONDS = 3600;
     /** Most samples one faces output may have (the transcoder checks it against the duration). */
     public static final int FACES_MAX_SAMPLES = 20_000;
+
+    /** Describe: labels kept per sample, the default and the most. */
+    public static final int DESCRIBE_DEFAULT_TOP = 5;
+    public static final int DESCRIBE_MAX_TOP = 100;
+    /** Describe: the densest sampling (one every 0.1 s) and the sparsest; samples per output, default and most. */
+    public static final double DESCRIBE_MIN_EVERY_SECONDS = 0.1;
+    public static final double DESCRIBE_MAX_EVERY_SECONDS = 3600;
+    public static final int DESCRIBE_MAX_SAMPLES = 2000;
+    /**
+     * The one setting that enables {@code describe}: the path of the ONNX classifier model, read under this name by
+     * job-api (which refuses a describe output with {@code model_unavailable} when it is unset) and by the
+     * transcoder (which loads it). Environment: {@code FRAMEWRIGHT_DESCRIBE_MODEL}; set it for both services.
+     */
+    public static final String DESCRIBE_MODEL = "framewright.describe.model";
+    /**
+     * The model's labels, one a line in the order of its output scores. Environment:
+     * {@code FRAMEWRIGHT_DESCRIBE_LABELS}; read by the transcoder only. Default: beside the model, its file name with
+     * {@code .labels.txt} for {@code .onnx}.
+     */
+    public static final String DESCRIBE_LABELS = "framewright.describe.labels";
 
     public static final int AUDIO_MIN_KBPS = 8;
     public static final int AUDIO_MAX_KBPS = 512;
@@ -136,6 +157,10 @@ public final class OutputRules {
             preview(c, p);
         } else if (output instanceof FacesOutput f) {
             c.range("every_seconds", f.everySeconds(), FACES_MIN_EVERY_SECONDS, FACES_MAX_EVERY_SECONDS);
+        } else if (output instanceof DescribeOutput d) {
+            c.range("top", d.top(), 1, DESCRIBE_MAX_TOP);
+            c.range("every_seconds", d.everySeconds(), DESCRIBE_MIN_EVERY_SECONDS, DESCRIBE_MAX_EVERY_SECONDS);
+            c.range("max_samples", d.maxSamples(), 1, DESCRIBE_MAX_SAMPLES);
         }
         return c.violations;
     }

@@ -85,6 +85,17 @@ class OutputRulesDocumentTest {
     }
 
     @Test
+    void describe() throws IOException {
+        String doc = "outputs-describe.md";
+        assertThat(row(doc, "`describe`", "top")).contains("| " + DESCRIBE_DEFAULT_TOP + " |")
+                .contains(range(1, DESCRIBE_MAX_TOP));
+        assertThat(row(doc, "`describe`", "every_seconds"))
+                .contains(range(DESCRIBE_MIN_EVERY_SECONDS, DESCRIBE_MAX_EVERY_SECONDS));
+        assertThat(row(doc, "`describe`", "max_samples")).contains("| " + DESCRIBE_MAX_SAMPLES + " |")
+                .contains(range(1, DESCRIBE_MAX_SAMPLES));
+    }
+
+    @Test
     void theSpecTableOfTheApi() throws IOException {
         assertThat(row("api.md", "The spec", "outputs")).contains(range(1, MAX_OUTPUTS) + " outputs");
         assertThat(row("api.md", "The spec", "labels")).contains("Up to " + ClientText.MAX_LABELS)

@@ -10,6 +10,7 @@ import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
+import dev.framewright.events.DescribeOutput;
 import dev.framewright.events.ProbeOutput;
 import dev.framewright.events.ThumbnailsOutput;
 import dev.framewright.events.VideoOutput;
@@ -28,6 +29,17 @@ class OutputRulesTest {
 
     private static VideoOutput video(Integer crf, Integer kbps, Double fps, Container container) {
         return new VideoOutput("v", container, null, null, fps, crf, kbps, null, null, null, null);
+    }
+
+    @Test
+    void describeTopSamplingAndSampleCountHaveEdges() {
+        assertThat(fields(new DescribeOutput("d", 1, 0.1, 1))).isEmpty();
+        assertThat(fields(new DescribeOutput("d", 100, 3600.0, 2000))).isEmpty();
+        assertThat(fields(new DescribeOutput("d", 0, null, null))).containsExactly("outputs[0].top");
+        assertThat(fields(new DescribeOutput("d", 101, null, null))).containsExactly("outputs[0].top");
+        assertThat(fields(new DescribeOutput("d", null, 0.09, null))).containsExactly("outputs[0].every_seconds");
+        assertThat(fields(new DescribeOutput("d", null, Double.NaN, null))).containsExactly("outputs[0].every_seconds");
+        assertThat(fields(new DescribeOutput("d", null, null, 2001))).containsExactly("outputs[0].max_samples");
     }
 
     @Test

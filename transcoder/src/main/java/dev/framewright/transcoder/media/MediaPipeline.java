@@ -13,6 +13,7 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import dev.framewright.events.AudioOutput;
 import dev.framewright.events.CaptionsOutput;
 import dev.framewright.events.Container;
+import dev.framewright.events.DescribeOutput;
 import dev.framewright.events.FacesOutput;
 import dev.framewright.events.FailureCode;
 import dev.framewright.events.HlsOutput;
@@ -26,6 +27,7 @@ import dev.framewright.events.PreviewOutput;
 import dev.framewright.events.ProbeOutput;
 import dev.framewright.events.ThumbnailsOutput;
 import dev.framewright.events.VideoOutput;
+import dev.framewright.transcoder.media.describe.ModelSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +92,16 @@ public final class MediaPipeline {
      */
     public static Outcome render(Path input, MediaInfo inputInfo, List<OutputSpec> outputs,
             Map<String, Path> overlayImages, Path workDir, Listener listener) throws MediaException {
+        return render(input, inputInfo, outputs, overlayImages, workDir, listener, null);
+    }
+
+    /**
+     * @param describeModel the worker's classifier model for {@code describe} outputs; null when none is configured
+     *                      (they then fail with {@code model_unavailable})
+     */
+    public static Outcome render(Path input, MediaInfo inputInfo, List<OutputSpec> outputs,
+            Map<String, Path> overlayImages, Path workDir, Listener listener, ModelSettings describeModel)
+            throws MediaException {
         Listener progress = listener == null ? (s, m, f, p) -> {
         } : listener;
         Map<String, RenderedOutput> rendered = new LinkedHashMap<>();
@@ -129,6 +141,10 @@ public final class MediaPipeline {
             } else if (spec instanceof CaptionsOutput c) {
                 checkInterrupt();
                 renderStill(spec, root, rendered, failed, dir -> CaptionsRenderer.render(captions.get(), c, dir));
+            } else if (spec instanceof DescribeOutput d) {
+                checkInterrupt();
+                renderStill(spec, root, rendered, failed,
+                        dir -> DescribeRenderer.render(input, d, describeModel, dir));
                 progress.onProgress("stills", 0, 0, Map.of(spec.name(), 100.0));
             }
         }

@@ -1,5 +1,6 @@
 package dev.framewright.transcoder.media;
 
+import dev.framewright.events.DescribeLabel;
 import dev.framewright.events.MediaInfo;
 import dev.framewright.events.OutputType;
 import java.nio.file.Path;
@@ -10,8 +11,14 @@ import java.util.List;
  *
  * @param files the files, the main one first (the master playlist of a ladder, the video of a rendition)
  * @param media what the main file decodes to
+ * @param labels a describe output's summary (its best labels), reported in the output's result; else null
  */
-public record RenderedOutput(String name, OutputType type, List<File> files, MediaInfo media) {
+public record RenderedOutput(String name, OutputType type, List<File> files, MediaInfo media,
+        List<DescribeLabel> labels) {
+
+    public RenderedOutput(String name, OutputType type, List<File> files, MediaInfo media) {
+        this(name, type, files, media, null);
+    }
 
     /**
      * One file of an output.

@@ -146,7 +146,7 @@ public class JobRunner {
      */
     private OutputResult result(JobRequested job, RenderedOutput r, List<OutputFile> files) {
         if (OutputManifest.fitsInEvent(files)) {
-            return new OutputResult(r.name(), r.type(), files, r.media());
+            return new OutputResult(r.name(), r.type(), files, r.media(), files.size(), null, r.labels());
         }
         String key = OutputManifest.key(job.jobId(), r.name());
         try {
@@ -158,7 +158,7 @@ public class JobRunner {
         List<OutputFile> listed = OutputManifest.principal(files);
         LOG.infof("Output %s has %d files; the event lists %d, manifest %s", r.name(), files.size(), listed.size(),
                 key);
-        return new OutputResult(r.name(), r.type(), listed, r.media(), files.size(), key);
+        return new OutputResult(r.name(), r.type(), listed, r.media(), files.size(), key, r.labels());
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.framewright.transcoder.oneshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.framewright.events.DeadLetterHeaders;
+import dev.framewright.events.DescribeOutput;
+import dev.framewright.events.FailureCode;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCompleted;
@@ -109,6 +111,29 @@ class OneShotModeStackTest {
         LaunchResult again = launcher.launch(StackFixture.itemFile(JobEventJson.write(job)).toString());
         assertThat(again.exitCode()).isEqualTo(OneShotRun.CONCLUDED);
         assertThat(StackFixture.events(job.jobId()).stream().filter(JobStarted.class::isInstance)).hasSize(1);
+    }
+
+    /** This worker has no classifier model configured: describe fails with model_unavailable, never a made-up label. */
+    @Test
+    void failsADescribeOutputWithModelUnavailableWhereNoModelIsConfigured(QuarkusMainLauncher launcher)
+            throws Exception {
+        JobRequested job = StackFixture.request(UUID.randomUUID(), "default",
+                List.of(ImageOutput.of("still", 32, null), new DescribeOutput("what", null, null, null)));
+
+        LaunchResult result = launcher.launch(StackFixture.itemFile(JobEventJson.write(job)).toString());
+
+        assertThat(result.exitCode()).as(result.getOutput() + result.getErrorOutput())
+                .isEqualTo(OneShotRun.CONCLUDED);
+        JobFailed failed = StackFixture.awaitEvent(job.jobId(), JobFailed.class);
+        assertThat(failed.code()).isEqualTo(FailureCode.MODEL_UNAVAILABLE.wireName());
+        assertThat(failed.failedOutputs()).singleElement().satisfies(f -> {
+            assertThat(f.name()).isEqualTo("what");
+            assertThat(f.code()).isEqualTo(FailureCode.MODEL_UNAVAILABLE.wireName());
+            assertThat(f.message()).contains("no classifier model configured");
+        });
+        // The other output still ran and is kept; nothing was retried (a missing model is not transient).
+        assertThat(failed.outputs()).extracting(o -> o.name()).containsExactly("still");
+        assertThat(failed.attempt()).isEqualTo(1);
     }
 
     @Test

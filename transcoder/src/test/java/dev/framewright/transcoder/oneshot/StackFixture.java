@@ -2,7 +2,6 @@ package dev.framewright.transcoder.oneshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.framewright.events.ImageOutput;
 import dev.framewright.events.InputObject;
 import dev.framewright.events.JobCompleted;
 import dev.framewright.events.JobEvent;
@@ -12,6 +11,7 @@ import dev.framewright.events.JobFailed;
 import dev.framewright.events.JobRequested;
 import dev.framewright.events.JobStarted;
 import dev.framewright.events.OutputFile;
+import dev.framewright.events.OutputSpec;
 import dev.framewright.events.Topics;
 import dev.framewright.localstack.LocalStack;
 import dev.framewright.transcoder.events.DeadLetters;
@@ -113,7 +113,7 @@ final class StackFixture {
         }
     }
 
-    static JobRequested request(UUID jobId, String tenant, List<ImageOutput> outputs) throws Exception {
+    static JobRequested request(UUID jobId, String tenant, List<? extends OutputSpec> outputs) throws Exception {
         String key = "uploads/default/" + UUID.randomUUID();
         BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
         img.getGraphics().setColor(Color.ORANGE);
