@@ -116,6 +116,23 @@ class OutputRulesTest {
     }
 
     @Test
+    void faceAnchoredOverlayTakesItsOwnParametersAndNoFramePlacement() {
+        Overlay faces = new Overlay("k", null, null, null, null, null, 0.8, null, null, Overlay.Anchor.FACES, 1.0,
+                32);
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces)))
+                .isEmpty();
+        Overlay out = new Overlay("k", Overlay.Position.CENTER, 4, 4, 2, 50, null, null, null, Overlay.Anchor.FACES,
+                1.5, 0);
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, out)))
+                .containsExactlyInAnyOrder("outputs[0].overlay.position", "outputs[0].overlay.x",
+                        "outputs[0].overlay.y", "outputs[0].overlay.margin", "outputs[0].overlay.width",
+                        "outputs[0].overlay.face_margin", "outputs[0].overlay.max_faces");
+        Overlay onFrame = new Overlay("k", null, null, null, null, null, null, null, null, null, 0.1, 2);
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, onFrame)))
+                .containsExactly("outputs[0].overlay.face_margin", "outputs[0].overlay.max_faces");
+    }
+
+    @Test
     void namesCountAndNulls() {
         assertThat(fields(new ProbeOutput("../x"))).containsExactly("outputs[0].name");
         assertThat(fields(new ProbeOutput(null))).containsExactly("outputs[0].name");

@@ -202,6 +202,8 @@ public final class MediaPipeline {
         // every output of this stage in each progress report, so the job's percent is the mean over all of them
         Map<String, Double> stagePercent = new LinkedHashMap<>();
         List<OutputSpec> copiesToEncode = new ArrayList<>();
+        // one face scan of the input for every output that redacts or overlays faces
+        FaceScan.Result[] scans = new FaceScan.Result[1];
         try {
             PictureGeometry geometry = PictureGeometry.of(grabber);
             PictureColour colour = PictureColour.of(grabber);
@@ -224,8 +226,8 @@ public final class MediaPipeline {
                         }
                     }
                     Job job = job(spec, withTrack(src, track), colour, overlayImages, dir);
-                    if (spec instanceof VideoOutput v && v.redactFaces() != null) {
-                        redact(job, v, input, src);
+                    if (spec instanceof VideoOutput v) {
+                        faces(job, v, input, scans);
                     }
                     planned.add(job);
                 } catch (MediaException e) {
@@ -287,12 +289,26 @@ public final class MediaPipeline {
         }
     }
 
-    /** Scans the input for faces (once per job's rendering) and hides them in the video output's pictures. */
-    private static void redact(Job job, VideoOutput v, Path input, OutputPlans.Source src) throws MediaException {
-        FaceScan.Result scan = FaceScan.scan(input, FaceRedactor.EVERY_SECONDS);
+    /**
+     * Hides the faces in the video output's pictures, or places its overlay over them: the input is scanned for faces
+     * once for all the outputs of this rendering that need them ({@code scans[0]}, null until then).
+     */
+    private static void faces(Job job, VideoOutput v, Path input, FaceScan.Result[] scans) throws MediaException {
         for (Sink s : job.sinks()) {
             if (s instanceof EncoderSink e) {
-                e.redact(new FaceRedactor(v.redactFaces(), scan, e.width(), e.height()));
+                boolean overlay = e.overlay() != null && e.overlay().onFaces();
+                if (v.redactFaces() == null && !overlay) {
+                    continue;
+                }
+                if (scans[0] == null) {
+                    scans[0] = FaceScan.scan(input, FaceRedactor.EVERY_SECONDS);
+                }
+                if (overlay) {
+                    e.overlay().follow(scans[0]);
+                }
+                if (v.redactFaces() != null) {
+                    e.redact(new FaceRedactor(v.redactFaces(), scans[0], e.width(), e.height()));
+                }
             }
         }
     }
