@@ -13,13 +13,21 @@ import java.util.List;
  * @param audioTrack     which audio stream of the input: a 0-based index among the audio streams, or an ISO 639
  *                       language code; default the stream flagged default, else the first
  * @param loudness       normalise the audio's loudness; default none (the input's level)
+ * @param autorotate     false: the raw stored frames, not turned upright by the input's display matrix or rotate
+ *                       tag; default true
  */
 public record HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
-        Loudness loudness) implements OutputSpec {
+        Loudness loudness, Boolean autorotate) implements OutputSpec {
+
+    /** Turned upright. */
+    public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
+            Loudness loudness) {
+        this(name, renditions, segmentSeconds, audioTrack, loudness, null);
+    }
 
     /** The input's default audio track at its own loudness. */
     public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds) {
-        this(name, renditions, segmentSeconds, null, null);
+        this(name, renditions, segmentSeconds, null, null, null);
     }
 
     /** One rung of the ladder. */

@@ -22,10 +22,20 @@ package dev.framewright.events;
  * @param loudness    normalise the audio's loudness; default none (the input's level)
  * @param redactFaces blur or pixelate every face, detected along the video and followed between samples;
  *                    default none (a redacted output is always re-encoded)
+ * @param autorotate  false: the raw stored frames, not turned upright; an mp4 keeps the input's rotation as its
+ *                    display matrix; default true
  */
 public record VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
         Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
-        Loudness loudness, FaceRedaction redactFaces) implements OutputSpec {
+        Loudness loudness, FaceRedaction redactFaces, Boolean autorotate) implements OutputSpec {
+
+    /** Turned upright. */
+    public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
+            Loudness loudness, FaceRedaction redactFaces) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, audioTrack,
+                loudness, redactFaces, null);
+    }
 
     /** The input's default audio track at its own loudness, no redaction. */
     public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
@@ -52,7 +62,7 @@ public record VideoOutput(String name, Container container, Integer width, Integ
     /** This output with another overlay, every other parameter kept. */
     public VideoOutput withOverlay(Overlay other) {
         return new VideoOutput(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, other,
-                audioTrack, loudness, redactFaces);
+                audioTrack, loudness, redactFaces, autorotate);
     }
 
     public static VideoOutput of(String name, Integer width, Integer height) {

@@ -156,6 +156,15 @@ public final class OutputRules {
         if (v.overlay() != null) {
             overlay(c, v.overlay());
         }
+        if (v.autorotate() == Boolean.FALSE) {
+            // faces are found in the picture as displayed: their boxes are not those of the stored frames
+            if (v.redactFaces() != null) {
+                c.error("redact_faces", "does not go with \"autorotate\": false");
+            }
+            if (v.overlay() != null && v.overlay().onFaces()) {
+                c.error("overlay.anchor", "faces does not go with \"autorotate\": false");
+            }
+        }
         audio(c, v.audioTrack(), v.loudness());
     }
 

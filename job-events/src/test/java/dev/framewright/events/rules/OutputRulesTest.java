@@ -8,6 +8,7 @@ import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
+import dev.framewright.events.FaceRedaction;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
 import dev.framewright.events.ProbeOutput;
@@ -113,6 +114,18 @@ class OutputRulesTest {
         Overlay endAtZero = new Overlay("k", null, null, null, null, null, null, null, 0.0);
         assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, endAtZero)))
                 .contains("outputs[0].overlay.end");
+    }
+
+    @Test
+    void theRawStoredFramesDoNotGoWithFacesFoundUpright() {
+        Overlay faces = new Overlay("k", null, null, null, null, null, null, null, null, Overlay.Anchor.FACES,
+                null, null);
+        VideoOutput raw = new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces, null,
+                null, FaceRedaction.BLUR, false);
+        assertThat(fields(raw)).containsExactlyInAnyOrder("outputs[0].overlay.anchor", "outputs[0].redact_faces");
+        VideoOutput upright = new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces, null,
+                null, FaceRedaction.BLUR, true);
+        assertThat(fields(upright)).isEmpty();
     }
 
     @Test

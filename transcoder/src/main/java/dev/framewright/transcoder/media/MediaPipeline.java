@@ -103,9 +103,14 @@ public final class MediaPipeline {
             }
         }
 
-        List<OutputSpec> decoded = outputs.stream().filter(MediaPipeline::isDecoded).toList();
-        if (!decoded.isEmpty()) {
-            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed, true);
+        // "autorotate": false outputs get their own decode, of the stored frames (one decode when all agree)
+        List<OutputSpec> upright = outputs.stream().filter(s -> isDecoded(s) && autorotate(s)).toList();
+        List<OutputSpec> raw = outputs.stream().filter(s -> isDecoded(s) && !autorotate(s)).toList();
+        if (!upright.isEmpty()) {
+            transcode(input, inputInfo, upright, overlayImages, root, progress, rendered, failed, true, true);
+        }
+        if (!raw.isEmpty()) {
+            transcode(input, inputInfo, raw, overlayImages, root, progress, rendered, failed, true, false);
         }
 
         double duration = inputInfo != null && inputInfo.durationSeconds() != null ? inputInfo.durationSeconds() : 0;
@@ -136,6 +141,16 @@ public final class MediaPipeline {
             }
         }
         return new Outcome(List.copyOf(inOrder), List.copyOf(failures));
+    }
+
+    /** Whether the output shows the pictures upright (the default), not as stored ({@code "autorotate": false}). */
+    static boolean autorotate(OutputSpec spec) {
+        Boolean a = spec instanceof VideoOutput v ? v.autorotate()
+                : spec instanceof HlsOutput h ? h.autorotate()
+                : spec instanceof PreviewOutput p ? p.autorotate()
+                : spec instanceof ImageOutput i ? i.autorotate()
+                : spec instanceof ThumbnailsOutput t ? t.autorotate() : null;
+        return a != Boolean.FALSE;
     }
 
     private static boolean isDecoded(OutputSpec spec) {
@@ -181,10 +196,13 @@ public final class MediaPipeline {
     private record Copy(VideoOutput spec, OutputPlans.VideoPlan plan, Path dir) {
     }
 
-    /** @param allowCopy false to encode every video output, also those a stream copy could serve */
+    /**
+     * @param allowCopy  false to encode every video output, also those a stream copy could serve
+     * @param autorotate false: the stored pictures, not turned upright (an mp4 keeps the turn as its display matrix)
+     */
     private static void transcode(Path input, MediaInfo inputInfo, List<OutputSpec> specs,
             Map<String, Path> overlayImages, Path root, Listener progress, Map<String, RenderedOutput> rendered,
-            Map<String, OutputFailure> failed, boolean allowCopy) throws MediaException {
+            Map<String, OutputFailure> failed, boolean allowCopy, boolean autorotate) throws MediaException {
         List<AudioTracks.Track> tracks = audioTracks(input, inputInfo);
         int primary = AudioTracks.choose(tracks, null); // the main decode reads the default track
         // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
@@ -205,7 +223,9 @@ public final class MediaPipeline {
         // one face scan of the input for every output that redacts or overlays faces
         FaceScan.Result[] scans = new FaceScan.Result[1];
         try {
-            PictureGeometry geometry = PictureGeometry.of(grabber);
+            PictureGeometry stored = PictureGeometry.of(grabber);
+            PictureGeometry geometry = stored.unturned(autorotate);
+            int keptRotation = autorotate ? 0 : stored.rotation();
             PictureColour colour = PictureColour.of(grabber);
             OutputPlans.Source src = source(grabber, inputInfo, geometry, colour);
             for (OutputSpec spec : specs) {
@@ -225,7 +245,7 @@ public final class MediaPipeline {
                             continue;
                         }
                     }
-                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir);
+                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir, keptRotation);
                     if (spec instanceof VideoOutput v) {
                         faces(job, v, input, scans);
                     }
@@ -285,7 +305,8 @@ public final class MediaPipeline {
             FFmpegSupport.closeQuietly(grabber);
         }
         if (!copiesToEncode.isEmpty()) {
-            transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false);
+            transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false,
+                    autorotate);
         }
     }
 
@@ -490,11 +511,14 @@ public final class MediaPipeline {
                 audio, g.getAudioChannels(), g.getSampleRate(), duration);
     }
 
-    /** @param colour the source's: encoders are tagged with {@link PictureColour#output()} */
+    /**
+     * @param colour       the source's: encoders are tagged with {@link PictureColour#output()}
+     * @param keptRotation clockwise degrees an mp4 of stored (unturned) pictures declares in its display matrix
+     */
     private static Job job(OutputSpec spec, OutputPlans.Source src, PictureColour colour,
-            Map<String, Path> overlays, Path dir) throws MediaException {
+            Map<String, Path> overlays, Path dir, int keptRotation) throws MediaException {
         if (spec instanceof VideoOutput v) {
-            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir);
+            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir, keptRotation);
         } else if (spec instanceof HlsOutput h) {
             return hlsJob(h, OutputPlans.hls(h, src), src, colour, dir);
         } else if (spec instanceof AudioOutput a) {
@@ -506,7 +530,7 @@ public final class MediaPipeline {
     }
 
     private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
-            PictureColour colour, Path dir) throws MediaException {
+            PictureColour colour, Path dir, int keptRotation) throws MediaException {
         Container c = plan.container();
         Path file = dir.resolve("video." + c.extension());
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
@@ -526,6 +550,9 @@ public final class MediaPipeline {
             r.setVideoProfile(AV_PROFILE_H264_HIGH);
             r.setVideoOption("preset", OutputPlans.X264_PRESET);
             r.setOption("movflags", "+faststart");
+            if (keptRotation != 0) {
+                r.setDisplayRotation(-keptRotation); // the matrix's own angle is counter-clockwise
+            }
             if (channels > 0) {
                 r.setAudioCodec(AV_CODEC_ID_AAC);
                 r.setSampleRate(OutputPlans.aacRate(src.sampleRate()));

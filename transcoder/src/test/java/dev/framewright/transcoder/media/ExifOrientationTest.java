@@ -53,7 +53,8 @@ class ExifOrientationTest {
 
         MediaPipeline.Outcome outcome = render(jpeg, List.of(
                 new ImageOutput("full", null, null, null, null, ImageFormat.PNG),
-                new ImageOutput("small", 120, null, null, null, ImageFormat.JPG)));
+                new ImageOutput("small", 120, null, null, null, ImageFormat.JPG),
+                new ImageOutput("raw", null, null, null, null, ImageFormat.PNG, null, false)));
         int[][] full = luma(file(output(outcome, "full"), "image.png"), 0);
         assertThat(full[0]).hasSize(shown.getWidth());
         assertThat(full).hasNumberOfRows(shown.getHeight());
@@ -62,6 +63,9 @@ class ExifOrientationTest {
         assertThat(small[0]).hasSize(120);
         assertThat(small).hasNumberOfRows(shown.getHeight() * 120 / shown.getWidth());
         assertUpright(small, "120 px image of orientation " + orientation);
+        int[][] raw = luma(file(output(outcome, "raw"), "image.png"), 0);
+        assertThat(raw[0]).as("autorotate false: as stored").hasSize(320);
+        assertThat(raw).hasNumberOfRows(240);
     }
 
     @Test
