@@ -52,6 +52,10 @@ class ProfessionalInputsTest {
         MediaInfo in = MediaProbe.probe(input);
         assertThat(in.videoCodec()).isEqualTo(codec);
         assertThat(in.width()).isEqualTo(W);
+        StreamInfo source = in.streams().get(0);
+        assertThat(List.of(source.colorPrimaries(), source.colorTransfer(), source.colorSpace(), source.colorRange()))
+                .as("the test input is tagged BT.709 (so the output's tags are carried, not guessed)")
+                .containsExactly("bt709", "bt709", "bt709", "tv");
 
         MediaPipeline.Outcome outcome = render(input, List.of(
                 new VideoOutput("video", null, null, null, null, 20, null, null, null, null, null),
