@@ -15,9 +15,17 @@ import java.util.List;
  * @param loudness       normalise the audio's loudness; default none (the input's level)
  * @param captions       the input's text subtitle streams as WebVTT subtitle renditions ({@code subs/...}, group
  *                       {@code subs} in the master playlist); default true, false leaves them out
+ * @param autorotate     false: the raw stored frames, not turned upright by the input's display matrix or rotate
+ *                       tag; default true
  */
 public record HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
-        Loudness loudness, Boolean captions) implements OutputSpec {
+        Loudness loudness, Boolean captions, Boolean autorotate) implements OutputSpec {
+
+    /** Turned upright. */
+    public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,
+            Loudness loudness, Boolean captions) {
+        this(name, renditions, segmentSeconds, audioTrack, loudness, captions, null);
+    }
 
     /** With subtitle renditions when the input has text subtitles. */
     public HlsOutput(String name, List<Rendition> renditions, Double segmentSeconds, String audioTrack,

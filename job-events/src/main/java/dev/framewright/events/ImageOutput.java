@@ -12,12 +12,20 @@ import java.util.Locale;
  * @param atSeconds for a video: where the still is taken; default 1 s, or mid-clip if shorter
  * @param format    default jpg
  * @param redactFaces blur or pixelate every face detected in the still; default none
+ * @param autorotate false: the raw stored frame, not turned upright by the input's display matrix, rotate tag or
+ *                   EXIF orientation; default true
  */
 public record ImageOutput(String name, Integer width, Integer height, Fit fit, Double atSeconds, ImageFormat format,
-        FaceRedaction redactFaces) implements OutputSpec {
+        FaceRedaction redactFaces, Boolean autorotate) implements OutputSpec {
 
     public ImageOutput(String name, Integer width, Integer height, Fit fit, Double atSeconds, ImageFormat format) {
-        this(name, width, height, fit, atSeconds, format, null);
+        this(name, width, height, fit, atSeconds, format, null, null);
+    }
+
+    /** Turned upright. */
+    public ImageOutput(String name, Integer width, Integer height, Fit fit, Double atSeconds, ImageFormat format,
+            FaceRedaction redactFaces) {
+        this(name, width, height, fit, atSeconds, format, redactFaces, null);
     }
 
     public static ImageOutput of(String name, Integer width, Integer height) {

@@ -11,9 +11,16 @@ import java.util.Locale;
  * @param duration seconds; default 3 (capped at what is left of the source)
  * @param width    pixels, height follows the aspect; default 320
  * @param fps      default 10
+ * @param autorotate false: the raw stored frames, not turned upright by the input's display matrix or rotate tag;
+ *                   default true
  */
-public record PreviewOutput(String name, Format format, Double start, Double duration, Integer width, Double fps)
-        implements OutputSpec {
+public record PreviewOutput(String name, Format format, Double start, Double duration, Integer width, Double fps,
+        Boolean autorotate) implements OutputSpec {
+
+    /** Turned upright. */
+    public PreviewOutput(String name, Format format, Double start, Double duration, Integer width, Double fps) {
+        this(name, format, start, duration, width, fps, null);
+    }
 
     /** Animated formats. */
     public enum Format {

@@ -11,9 +11,17 @@ package dev.framewright.events;
  * @param width        pixels, height follows the aspect; default 160
  * @param format       default jpg
  * @param sprite       default false
+ * @param autorotate   false: the raw stored frames, not turned upright by the input's display matrix or rotate tag;
+ *                     default true
  */
 public record ThumbnailsOutput(String name, Double everySeconds, Integer count, Integer width, ImageFormat format,
-        Boolean sprite) implements OutputSpec {
+        Boolean sprite, Boolean autorotate) implements OutputSpec {
+
+    /** Turned upright. */
+    public ThumbnailsOutput(String name, Double everySeconds, Integer count, Integer width, ImageFormat format,
+            Boolean sprite) {
+        this(name, everySeconds, count, width, format, sprite, null);
+    }
 
     @Override
     public OutputType type() {

@@ -24,10 +24,20 @@ package dev.framewright.events;
  *                    default none (a redacted output is always re-encoded)
  * @param captions    mp4 only: true adds every text subtitle stream of the input as a {@code mov_text} track (cues
  *                    shifted and cut to the trim); default false (no subtitle track)
+ * @param autorotate  false: the raw stored frames, not turned upright; an mp4 keeps the input's rotation as its
+ *                    display matrix; default true
  */
 public record VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
         Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
-        Loudness loudness, FaceRedaction redactFaces, Boolean captions) implements OutputSpec {
+        Loudness loudness, FaceRedaction redactFaces, Boolean captions, Boolean autorotate) implements OutputSpec {
+
+    /** Turned upright. */
+    public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
+            Integer bitrateKbps, Boolean audio, Double start, Double duration, Overlay overlay, String audioTrack,
+            Loudness loudness, FaceRedaction redactFaces, Boolean captions) {
+        this(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, overlay, audioTrack,
+                loudness, redactFaces, captions, null);
+    }
 
     /** No subtitle track. */
     public VideoOutput(String name, Container container, Integer width, Integer height, Double fps, Integer crf,
@@ -62,7 +72,7 @@ public record VideoOutput(String name, Container container, Integer width, Integ
     /** This output with another overlay, every other parameter kept. */
     public VideoOutput withOverlay(Overlay other) {
         return new VideoOutput(name, container, width, height, fps, crf, bitrateKbps, audio, start, duration, other,
-                audioTrack, loudness, redactFaces, captions);
+                audioTrack, loudness, redactFaces, captions, autorotate);
     }
 
     public static VideoOutput of(String name, Integer width, Integer height) {

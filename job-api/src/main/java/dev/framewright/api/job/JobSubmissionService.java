@@ -468,9 +468,7 @@ public class JobSubmissionService {
             OutputSpec output = outputs.get(i);
             if (output instanceof VideoOutput v && v.overlay() != null) {
                 Overlay o = v.overlay();
-                Overlay withKey = new Overlay(resolver.resolve(i, o.image()), o.position(), o.x(), o.y(), o.margin(),
-                        o.width(), o.opacity(), o.start(), o.end());
-                output = v.withOverlay(withKey);
+                output = v.withOverlay(o.withImage(resolver.resolve(i, o.image())));
             }
             resolved.add(output);
         }

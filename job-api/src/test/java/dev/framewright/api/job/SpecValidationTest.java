@@ -133,6 +133,16 @@ class SpecValidationTest {
     }
 
     @Test
+    void anOverlayOnFacesTakesNoFramePlacementAndTheRawFramesNoFaces() {
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"overlay\": {\"anchor\": \"faces\", "
+                + "\"x\": 4, \"y\": 4}}]}", "outputs[0].overlay.x", "does not go with \"anchor\": \"faces\"");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"overlay\": {\"anchor\": \"faces\", "
+                + "\"max_faces\": 33}}]}", "outputs[0].overlay.max_faces", "between 1 and 32");
+        invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"autorotate\": false, "
+                + "\"redact_faces\": \"blur\"}]}", "outputs[0].redact_faces", "does not go with \"autorotate\": false");
+    }
+
+    @Test
     void unknownFieldsAndWrongTypes() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"v\", \"type\": \"video\", \"bitrate\": 5}]}",
                 "outputs[0].bitrate", "is not a known field");

@@ -205,7 +205,9 @@ class SubmitTest {
                         {"outputs": [{"name": "small", "type": "video", "height": 360, "overlay": {"position": "center"}},
                                      {"name": "still", "type": "image", "at_seconds": 1.5, "fit": "cover", "width": 320, "height": 320},
                                      {"name": "sound", "type": "audio", "codec": "opus"},
-                                     {"name": "gif", "type": "preview", "duration": 2, "fps": 8}]}""", "application/json")
+                                     {"name": "gif", "type": "preview", "duration": 2, "fps": 8},
+                                     {"name": "masked", "type": "video", "overlay": {"anchor": "faces", "face_margin": 0.3,
+                                      "max_faces": 2, "opacity": 0.9, "end": 5}}]}""", "application/json")
                 .post("/v1/jobs");
         accepted.then().statusCode(202);
         UUID jobId = UUID.fromString(accepted.jsonPath().getString("id"));
@@ -219,7 +221,10 @@ class SubmitTest {
         assertThat(store.head(overlayKey).orElseThrow().contentLength()).isEqualTo(Fixtures.png().length);
         assertThat(requested.expiresAt()).isCloseTo(Instant.now().plus(168, ChronoUnit.HOURS), within(1, ChronoUnit.MINUTES));
         assertThat(requested.outputs()).extracting(o -> o.type().wireName())
-                .containsExactly("video", "image", "audio", "preview");
+                .containsExactly("video", "image", "audio", "preview", "video");
+        // resolving the key keeps every other overlay parameter, the face anchor's included
+        assertThat(((VideoOutput) requested.outputs().get(4)).overlay()).isEqualTo(new Overlay(overlayKey, null, null,
+                null, null, null, 0.9, null, 5.0, Overlay.Anchor.FACES, 0.3, 2));
     }
 
     @Test

@@ -83,6 +83,10 @@ public final class OutputRules {
      * {@code .labels.txt} for {@code .onnx}.
      */
     public static final String DESCRIBE_LABELS = "framewright.describe.labels";
+    /** Overlay with anchor faces: the face box grows by at most this fraction of its size on each side. */
+    public static final double OVERLAY_MAX_FACE_MARGIN = 1;
+    /** Overlay with anchor faces: the most faces covered at a time. */
+    public static final int OVERLAY_MAX_FACES = 32;
 
     public static final int AUDIO_MIN_KBPS = 8;
     public static final int AUDIO_MAX_KBPS = 512;
@@ -176,6 +180,15 @@ public final class OutputRules {
         if (v.overlay() != null) {
             overlay(c, v.overlay());
         }
+        if (v.autorotate() == Boolean.FALSE) {
+            // faces are found in the picture as displayed: their boxes are not those of the stored frames
+            if (v.redactFaces() != null) {
+                c.error("redact_faces", "does not go with \"autorotate\": false");
+            }
+            if (v.overlay() != null && v.overlay().onFaces()) {
+                c.error("overlay.anchor", "faces does not go with \"autorotate\": false");
+            }
+        }
         audio(c, v.audioTrack(), v.loudness());
         if (Boolean.TRUE.equals(v.captions()) && v.container() == Container.WEBM) {
             c.error("captions", "subtitle tracks are muxed into mp4 only (as mov_text); use a captions output for "
@@ -210,6 +223,29 @@ public final class OutputRules {
         c.positive("overlay.end", o.end(), MAX_SECONDS);
         if (o.end() != null && o.end() <= (o.start() == null ? 0 : o.start())) {
             c.error("overlay.end", "must be after start");
+        }
+        if (o.onFaces()) {
+            // placed and sized by each face: the frame placement would be silently ignored
+            notWithFaces(c, "overlay.position", o.position());
+            notWithFaces(c, "overlay.x", o.x());
+            notWithFaces(c, "overlay.y", o.y());
+            notWithFaces(c, "overlay.margin", o.margin());
+            notWithFaces(c, "overlay.width", o.width());
+            c.range("overlay.face_margin", o.faceMargin(), 0, OVERLAY_MAX_FACE_MARGIN);
+            c.range("overlay.max_faces", o.maxFaces(), 1, OVERLAY_MAX_FACES);
+        } else {
+            if (o.faceMargin() != null) {
+                c.error("overlay.face_margin", "only goes with \"anchor\": \"faces\"");
+            }
+            if (o.maxFaces() != null) {
+                c.error("overlay.max_faces", "only goes with \"anchor\": \"faces\"");
+            }
+        }
+    }
+
+    private static void notWithFaces(Checker c, String field, Object value) {
+        if (value != null) {
+            c.error(field, "does not go with \"anchor\": \"faces\" (each face places and sizes the overlay)");
         }
     }
 

@@ -45,6 +45,8 @@ class OutputRulesDocumentTest {
         assertThat(row(doc, "`overlay`", "margin")).contains(range(0, MAX_SIDE));
         assertThat(row(doc, "`overlay`", "width")).contains(range(1, MAX_SIDE));
         assertThat(row(doc, "`overlay`", "opacity")).contains(range(0, 1));
+        assertThat(row(doc, "`overlay`", "face_margin")).contains(range(0, OVERLAY_MAX_FACE_MARGIN));
+        assertThat(row(doc, "`overlay`", "max_faces")).contains(range(1, OVERLAY_MAX_FACES));
     }
 
     @Test

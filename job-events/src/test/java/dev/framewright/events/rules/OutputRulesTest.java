@@ -8,6 +8,7 @@ import dev.framewright.events.HlsOutput;
 import dev.framewright.events.ImageOutput;
 import dev.framewright.events.Loudness;
 import dev.framewright.events.OutputSpec;
+import dev.framewright.events.FaceRedaction;
 import dev.framewright.events.Overlay;
 import dev.framewright.events.PreviewOutput;
 import dev.framewright.events.DescribeOutput;
@@ -136,6 +137,35 @@ class OutputRulesTest {
         Overlay endAtZero = new Overlay("k", null, null, null, null, null, null, null, 0.0);
         assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, endAtZero)))
                 .contains("outputs[0].overlay.end");
+    }
+
+    @Test
+    void theRawStoredFramesDoNotGoWithFacesFoundUpright() {
+        Overlay faces = new Overlay("k", null, null, null, null, null, null, null, null, Overlay.Anchor.FACES,
+                null, null);
+        VideoOutput raw = new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces, null,
+                null, FaceRedaction.BLUR, false);
+        assertThat(fields(raw)).containsExactlyInAnyOrder("outputs[0].overlay.anchor", "outputs[0].redact_faces");
+        VideoOutput upright = new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces, null,
+                null, FaceRedaction.BLUR, true);
+        assertThat(fields(upright)).isEmpty();
+    }
+
+    @Test
+    void faceAnchoredOverlayTakesItsOwnParametersAndNoFramePlacement() {
+        Overlay faces = new Overlay("k", null, null, null, null, null, 0.8, null, null, Overlay.Anchor.FACES, 1.0,
+                32);
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces)))
+                .isEmpty();
+        Overlay out = new Overlay("k", Overlay.Position.CENTER, 4, 4, 2, 50, null, null, null, Overlay.Anchor.FACES,
+                1.5, 0);
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, out)))
+                .containsExactlyInAnyOrder("outputs[0].overlay.position", "outputs[0].overlay.x",
+                        "outputs[0].overlay.y", "outputs[0].overlay.margin", "outputs[0].overlay.width",
+                        "outputs[0].overlay.face_margin", "outputs[0].overlay.max_faces");
+        Overlay onFrame = new Overlay("k", null, null, null, null, null, null, null, null, null, 0.1, 2);
+        assertThat(fields(new VideoOutput("v", null, null, null, null, null, null, null, null, null, onFrame)))
+                .containsExactly("outputs[0].overlay.face_margin", "outputs[0].overlay.max_faces");
     }
 
     @Test

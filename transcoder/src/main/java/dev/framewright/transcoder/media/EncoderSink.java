@@ -60,6 +60,11 @@ final class EncoderSink extends Sink {
         return recorder.getImageHeight();
     }
 
+    /** The overlay of this sink, or null. */
+    OverlayBlender overlay() {
+        return overlay;
+    }
+
     /** Hides faces in every picture; before {@link #open}. */
     void redact(FaceRedactor redactor) {
         this.redactor = redactor;
@@ -109,7 +114,7 @@ final class EncoderSink extends Sink {
         if (scaler != null) {
             BytePointer scaled = scaler.scale(frame);
             if (overlay != null && overlay.activeAt(index / fps)) {
-                overlay.blend(scaled);
+                overlay.blend(scaled, window.start() + index / fps);
             }
             if (redactor != null) {
                 redactor.apply(scaled, window.start() + index / fps);

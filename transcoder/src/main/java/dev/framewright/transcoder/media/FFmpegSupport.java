@@ -89,6 +89,7 @@ final class FFmpegSupport {
             closeQuietly(grabber);
             throw e;
         }
+        ExifOrientation.apply(grabber, file); // a phone photo's turn, as a video's display matrix
         return grabber;
     }
 

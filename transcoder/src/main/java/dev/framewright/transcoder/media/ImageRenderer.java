@@ -52,7 +52,7 @@ public final class ImageRenderer {
         Path file = outDir.resolve("image." + format.extension());
         boolean success = false;
         FFmpegFrameGrabber grabber = FFmpegSupport.open(input, null);
-        try (StillFrames frames = StillFrames.open(grabber, inputName)) {
+        try (StillFrames frames = StillFrames.open(grabber, inputName, spec.autorotate() != Boolean.FALSE)) {
             boolean picture = FFmpegSupport.isStillImage(grabber) || FFmpegSupport.isAttachedPicture(grabber);
             AVFrame frame = picture ? frames.next()
                     : frames.frameAt(position(grabber, atSeconds), FFmpegSupport.durationMicros(grabber) > 0);

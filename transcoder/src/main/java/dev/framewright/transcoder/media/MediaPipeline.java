@@ -118,9 +118,15 @@ public final class MediaPipeline {
 
         // the input's subtitle cues, read once for every output that wants them (captions, hls)
         CaptionSource captions = new CaptionSource(input, inputInfo);
-        List<OutputSpec> decoded = outputs.stream().filter(MediaPipeline::isDecoded).toList();
-        if (!decoded.isEmpty()) {
-            transcode(input, inputInfo, decoded, overlayImages, root, progress, rendered, failed, true, captions);
+        // "autorotate": false outputs get their own decode, of the stored frames (one decode when all agree)
+        List<OutputSpec> upright = outputs.stream().filter(s -> isDecoded(s) && autorotate(s)).toList();
+        List<OutputSpec> raw = outputs.stream().filter(s -> isDecoded(s) && !autorotate(s)).toList();
+        if (!upright.isEmpty()) {
+            transcode(input, inputInfo, upright, overlayImages, root, progress, rendered, failed, true, captions,
+                    true);
+        }
+        if (!raw.isEmpty()) {
+            transcode(input, inputInfo, raw, overlayImages, root, progress, rendered, failed, true, captions, false);
         }
 
         double duration = inputInfo != null && inputInfo.durationSeconds() != null ? inputInfo.durationSeconds() : 0;
@@ -159,6 +165,16 @@ public final class MediaPipeline {
             }
         }
         return new Outcome(List.copyOf(inOrder), List.copyOf(failures));
+    }
+
+    /** Whether the output shows the pictures upright (the default), not as stored ({@code "autorotate": false}). */
+    static boolean autorotate(OutputSpec spec) {
+        Boolean a = spec instanceof VideoOutput v ? v.autorotate()
+                : spec instanceof HlsOutput h ? h.autorotate()
+                : spec instanceof PreviewOutput p ? p.autorotate()
+                : spec instanceof ImageOutput i ? i.autorotate()
+                : spec instanceof ThumbnailsOutput t ? t.autorotate() : null;
+        return a != Boolean.FALSE;
     }
 
     private static boolean isDecoded(OutputSpec spec) {
@@ -204,10 +220,14 @@ public final class MediaPipeline {
     private record Copy(VideoOutput spec, OutputPlans.VideoPlan plan, Path dir) {
     }
 
-    /** @param allowCopy false to encode every video output, also those a stream copy could serve */
+    /**
+     * @param allowCopy  false to encode every video output, also those a stream copy could serve
+     * @param autorotate false: the stored pictures, not turned upright (an mp4 keeps the turn as its display matrix)
+     */
     private static void transcode(Path input, MediaInfo inputInfo, List<OutputSpec> specs,
             Map<String, Path> overlayImages, Path root, Listener progress, Map<String, RenderedOutput> rendered,
-            Map<String, OutputFailure> failed, boolean allowCopy, CaptionSource captions) throws MediaException {
+            Map<String, OutputFailure> failed, boolean allowCopy, CaptionSource captions, boolean autorotate)
+            throws MediaException {
         List<AudioTracks.Track> tracks = audioTracks(input, inputInfo);
         int primary = AudioTracks.choose(tracks, null); // the main decode reads the default track
         // Decoding straight to yuv420p (what every encoder here takes) is much faster than JavaCV's default BGR24.
@@ -225,8 +245,12 @@ public final class MediaPipeline {
         // every output of this stage in each progress report, so the job's percent is the mean over all of them
         Map<String, Double> stagePercent = new LinkedHashMap<>();
         List<OutputSpec> copiesToEncode = new ArrayList<>();
+        // one face scan of the input for every output that redacts or overlays faces
+        FaceScan.Result[] scans = new FaceScan.Result[1];
         try {
-            PictureGeometry geometry = PictureGeometry.of(grabber);
+            PictureGeometry stored = PictureGeometry.of(grabber);
+            PictureGeometry geometry = stored.unturned(autorotate);
+            int keptRotation = autorotate ? 0 : stored.rotation();
             PictureColour colour = PictureColour.of(grabber);
             OutputPlans.Source src = source(grabber, inputInfo, geometry, colour);
             for (OutputSpec spec : specs) {
@@ -246,9 +270,9 @@ public final class MediaPipeline {
                             continue;
                         }
                     }
-                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir, captions);
-                    if (spec instanceof VideoOutput v && v.redactFaces() != null) {
-                        redact(job, v, input, src);
+                    Job job = job(spec, withTrack(src, track), colour, overlayImages, dir, captions, keptRotation);
+                    if (spec instanceof VideoOutput v) {
+                        faces(job, v, input, scans);
                     }
                     planned.add(job);
                 } catch (MediaException e) {
@@ -307,16 +331,30 @@ public final class MediaPipeline {
         }
         if (!copiesToEncode.isEmpty()) {
             transcode(input, inputInfo, copiesToEncode, overlayImages, root, progress, rendered, failed, false,
-                    captions);
+                    captions, autorotate);
         }
     }
 
-    /** Scans the input for faces (once per job's rendering) and hides them in the video output's pictures. */
-    private static void redact(Job job, VideoOutput v, Path input, OutputPlans.Source src) throws MediaException {
-        FaceScan.Result scan = FaceScan.scan(input, FaceRedactor.EVERY_SECONDS);
+    /**
+     * Hides the faces in the video output's pictures, or places its overlay over them: the input is scanned for faces
+     * once for all the outputs of this rendering that need them ({@code scans[0]}, null until then).
+     */
+    private static void faces(Job job, VideoOutput v, Path input, FaceScan.Result[] scans) throws MediaException {
         for (Sink s : job.sinks()) {
             if (s instanceof EncoderSink e) {
-                e.redact(new FaceRedactor(v.redactFaces(), scan, e.width(), e.height()));
+                boolean overlay = e.overlay() != null && e.overlay().onFaces();
+                if (v.redactFaces() == null && !overlay) {
+                    continue;
+                }
+                if (scans[0] == null) {
+                    scans[0] = FaceScan.scan(input, FaceRedactor.EVERY_SECONDS);
+                }
+                if (overlay) {
+                    e.overlay().follow(scans[0]);
+                }
+                if (v.redactFaces() != null) {
+                    e.redact(new FaceRedactor(v.redactFaces(), scans[0], e.width(), e.height()));
+                }
             }
         }
     }
@@ -503,11 +541,14 @@ public final class MediaPipeline {
                 audio, g.getAudioChannels(), g.getSampleRate(), duration);
     }
 
-    /** @param colour the source's: encoders are tagged with {@link PictureColour#output()} */
+    /**
+     * @param colour       the source's: encoders are tagged with {@link PictureColour#output()}
+     * @param keptRotation clockwise degrees an mp4 of stored (unturned) pictures declares in its display matrix
+     */
     private static Job job(OutputSpec spec, OutputPlans.Source src, PictureColour colour,
-            Map<String, Path> overlays, Path dir, CaptionSource captions) throws MediaException {
+            Map<String, Path> overlays, Path dir, CaptionSource captions, int keptRotation) throws MediaException {
         if (spec instanceof VideoOutput v) {
-            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir, captions);
+            return videoJob(v, OutputPlans.video(v, src, overlays), src, colour, dir, captions, keptRotation);
         } else if (spec instanceof HlsOutput h) {
             return hlsJob(h, OutputPlans.hls(h, src), src, colour, dir, captions);
         } else if (spec instanceof AudioOutput a) {
@@ -519,7 +560,7 @@ public final class MediaPipeline {
     }
 
     private static Job videoJob(VideoOutput spec, OutputPlans.VideoPlan plan, OutputPlans.Source src,
-            PictureColour colour, Path dir, CaptionSource captions) throws MediaException {
+            PictureColour colour, Path dir, CaptionSource captions, int keptRotation) throws MediaException {
         Container c = plan.container();
         Path file = dir.resolve("video." + c.extension());
         int channels = plan.audio() ? Math.min(src.channels(), 2) : 0;
@@ -539,6 +580,9 @@ public final class MediaPipeline {
             r.setVideoProfile(AV_PROFILE_H264_HIGH);
             r.setVideoOption("preset", OutputPlans.X264_PRESET);
             r.setOption("movflags", "+faststart");
+            if (keptRotation != 0) {
+                r.setDisplayRotation(-keptRotation); // the matrix's own angle is counter-clockwise
+            }
             if (channels > 0) {
                 r.setAudioCodec(AV_CODEC_ID_AAC);
                 r.setSampleRate(OutputPlans.aacRate(src.sampleRate()));

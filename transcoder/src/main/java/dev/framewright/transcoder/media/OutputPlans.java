@@ -81,10 +81,17 @@ final class OutputPlans {
             boolean audio, int audioKbps, Window window, OverlayPlan overlay) {
     }
 
-    /** Overlay placement in output pixels and output seconds; the image is scaled to {@code width}. */
+    /**
+     * Overlay placement in output pixels and output seconds; the image is scaled to {@code width}. With
+     * {@code onFaces} it is placed over each face instead (the box grown by {@code faceMargin} on each side, at most
+     * {@code maxFaces} at a time), and position, x, y, margin and width are unused.
+     */
     record OverlayPlan(Path image, Overlay.Position position, Integer x, Integer y, int margin, Integer width,
-            double opacity, double start, double end) {
+            double opacity, double start, double end, boolean onFaces, double faceMargin, int maxFaces) {
     }
+
+    /** Overlay anchor faces: the default growth of the face box on each side, a fraction of its size. */
+    static final double FACE_MARGIN = 0.2;
 
     record HlsPlan(List<Rung> rungs, double segmentSeconds, double fps, boolean audio) {
     }
@@ -195,6 +202,15 @@ final class OutputPlans {
         if (image == null) {
             throw invalid("overlay image " + o.image() + " was not provided");
         }
+        double opacity = o.opacity() == null ? 1 : o.opacity();
+        double start = o.start() == null ? 0 : o.start();
+        double end = o.end() == null ? Double.POSITIVE_INFINITY : o.end();
+        if (o.onFaces()) {
+            // the frame placement does not go with it: the rulebook
+            return new OverlayPlan(image, null, null, null, 0, null, opacity, start, end, true,
+                    o.faceMargin() == null ? FACE_MARGIN : o.faceMargin(),
+                    o.maxFaces() == null ? Integer.MAX_VALUE : o.maxFaces());
+        }
         if (o.x() != null && (o.x() < 0 || o.y() < 0 || o.x() >= out.width() || o.y() >= out.height())) {
             throw invalid("overlay x/y (" + o.x() + "," + o.y() + ") is outside the " + out + " picture");
         }
@@ -203,12 +219,9 @@ final class OutputPlans {
                     + o.width());
         }
         // x and y together, margin, opacity, start before end: the rulebook (checkRules of the video output)
-        double opacity = o.opacity() == null ? 1 : o.opacity();
-        double start = o.start() == null ? 0 : o.start();
-        double end = o.end() == null ? Double.POSITIVE_INFINITY : o.end();
         int margin = o.margin() != null ? o.margin() : (int) Math.round(out.width() * OVERLAY_MARGIN_FRACTION);
         Overlay.Position position = o.position() == null ? Overlay.Position.BOTTOM_RIGHT : o.position();
-        return new OverlayPlan(image, position, o.x(), o.y(), margin, o.width(), opacity, start, end);
+        return new OverlayPlan(image, position, o.x(), o.y(), margin, o.width(), opacity, start, end, false, 0, 0);
     }
 
     private static void requireVideo(Source src) throws MediaException {

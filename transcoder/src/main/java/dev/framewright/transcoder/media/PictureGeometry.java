@@ -66,6 +66,15 @@ record PictureGeometry(int storedWidth, int storedHeight, int sarNum, int sarDen
         return geometry;
     }
 
+    /**
+     * This geometry as {@code "autorotate": false} wants it: the stored frame, not turned (the pixel shape and the
+     * interlacing are still taken care of).
+     */
+    PictureGeometry unturned(boolean autorotate) {
+        return autorotate || rotation == 0 ? this
+                : new PictureGeometry(storedWidth, storedHeight, sarNum, sarDen, 0, fieldOrder);
+    }
+
     double sampleAspect() {
         return (double) sarNum / sarDen;
     }

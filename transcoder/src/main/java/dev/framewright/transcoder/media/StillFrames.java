@@ -124,6 +124,11 @@ final class StillFrames implements AutoCloseable {
      *                        when there is no decoder for it
      */
     static StillFrames open(FFmpegFrameGrabber grabber, String inputName) throws MediaException {
+        return open(grabber, inputName, true);
+    }
+
+    /** @param autorotate false: the stored frames, not turned upright ({@code "autorotate": false}) */
+    static StillFrames open(FFmpegFrameGrabber grabber, String inputName, boolean autorotate) throws MediaException {
         AVFormatContext oc = grabber.getFormatContext();
         int index = grabber.getVideoStream();
         if (oc == null || !grabber.hasVideo() || index < 0 || index >= oc.nb_streams()) {
@@ -149,7 +154,8 @@ final class StillFrames implements AutoCloseable {
             avcodec_free_context(decoder);
             throw new MediaException(FailureCode.UNSUPPORTED_MEDIA, "cannot open the video decoder of " + inputName);
         }
-        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate(), PictureGeometry.of(oc, stream),
+        return new StillFrames(oc, stream, decoder, grabber.getVideoFrameRate(),
+                PictureGeometry.of(oc, stream).unturned(autorotate),
                 PictureColour.of(stream.codecpar()));
     }
 

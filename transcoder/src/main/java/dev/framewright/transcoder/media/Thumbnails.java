@@ -85,7 +85,8 @@ public final class Thumbnails {
             }
             double duration = videoDuration(grabber);
             double[] times = times(spec.count(), every, duration);
-            PictureGeometry geometry = PictureGeometry.of(grabber);
+            boolean autorotate = spec.autorotate() != Boolean.FALSE;
+            PictureGeometry geometry = PictureGeometry.of(grabber).unturned(autorotate);
             // stills are shown as the video is: upright, progressive, square pixels
             BoxFit.Size size = geometry.needsFilter()
                     ? BoxFit.evenVideoSize(geometry.displayWidth(), geometry.displayHeight(), 1.0, width, null)
@@ -96,7 +97,7 @@ public final class Thumbnails {
             List<BufferedImage> tiles = new ArrayList<>();
             List<Double> at = new ArrayList<>();
             long started = System.nanoTime();
-            try (StillFrames frames = StillFrames.open(grabber, inputName)) {
+            try (StillFrames frames = StillFrames.open(grabber, inputName, autorotate)) {
                 BufferedImage previous = null;
                 boolean seekable = true;
                 for (int i = 0; times == null || i < times.length; i++) {

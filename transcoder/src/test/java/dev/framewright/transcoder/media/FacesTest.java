@@ -189,7 +189,7 @@ class FacesTest {
     }
 
     /** Colour bars, a gradient and a checkerboard: edges and texture, but no face. */
-    private static Path testPattern() throws Exception {
+    static Path testPattern() throws Exception {
         BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = img.createGraphics();
         Color[] bars = {Color.WHITE, Color.YELLOW, Color.CYAN, Color.GREEN, Color.MAGENTA, Color.RED, Color.BLUE};
