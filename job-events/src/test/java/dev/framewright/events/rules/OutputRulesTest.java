@@ -144,10 +144,10 @@ class OutputRulesTest {
         Overlay faces = new Overlay("k", null, null, null, null, null, null, null, null, Overlay.Anchor.FACES,
                 null, null);
         VideoOutput raw = new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces, null,
-                null, FaceRedaction.BLUR, false);
+                null, FaceRedaction.BLUR, null, false);
         assertThat(fields(raw)).containsExactlyInAnyOrder("outputs[0].overlay.anchor", "outputs[0].redact_faces");
         VideoOutput upright = new VideoOutput("v", null, null, null, null, null, null, null, null, null, faces, null,
-                null, FaceRedaction.BLUR, true);
+                null, FaceRedaction.BLUR, null, true);
         assertThat(fields(upright)).isEmpty();
     }
 
