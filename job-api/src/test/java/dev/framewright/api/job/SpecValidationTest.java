@@ -34,7 +34,7 @@ class SpecValidationTest {
     @Test
     void unknownOutputType() {
         invalid("{" + UPLOAD + ", \"outputs\": [{\"name\": \"a\", \"type\": \"hologram\"}]}", "outputs[0].type",
-                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe, faces, describe");
+                "'hologram' is not an output type, expected one of video, hls, thumbnails, image, audio, preview, probe, faces, captions, describe");
     }
 
     @Test

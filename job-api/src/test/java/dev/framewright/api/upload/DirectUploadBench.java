@@ -46,7 +46,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * ({@code -Dbench.mib=512 -Dbench.rounds=3}, after one uncounted warm-up round); it prints BENCH lines.
  */
 @QuarkusTest
-@QuarkusTestResource(DirectUploadBench.DefaultParts.class)
+@QuarkusTestResource(value = DirectUploadBench.DefaultParts.class, restrictToAnnotatedClass = true)
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class DirectUploadBench {
 
