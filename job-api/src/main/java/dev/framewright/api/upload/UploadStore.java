@@ -28,21 +28,7 @@ public class UploadStore {
     }
 
     public void insert(Upload upload) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                INSERT INTO uploads (id, tenant, key, filename, content_type, size, created_at, url_expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            s.setObject(1, upload.id());
-            s.setString(2, upload.tenant());
-            s.setString(3, upload.key());
-            s.setString(4, upload.filename());
-            s.setString(5, upload.contentType());
-            s.setLong(6, upload.size());
-            s.setTimestamp(7, Timestamp.from(upload.createdAt()));
-            s.setTimestamp(8, Timestamp.from(upload.urlExpiresAt()));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Recording upload " + upload.id(), e);
-        }
+        insert(upload, null, null);
     }
 
     /** @return the tenant's upload, or null (another tenant's upload does not exist) */
@@ -133,6 +119,11 @@ public class UploadStore {
 
     /** Records a direct upload that is an S3 multipart upload. */
     public void insertMultipart(Upload upload, String uploadId, long partSize) {
+        insert(upload, uploadId, partSize);
+    }
+
+    /** @param uploadId the S3 multipart upload's id, null for a single presigned PUT (and partSize null) */
+    private void insert(Upload upload, String uploadId, Long partSize) {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
                 INSERT INTO uploads (id, tenant, key, filename, content_type, size, created_at, url_expires_at,
                                      multipart_id, part_size)
@@ -146,7 +137,7 @@ public class UploadStore {
             s.setTimestamp(7, Timestamp.from(upload.createdAt()));
             s.setTimestamp(8, Timestamp.from(upload.urlExpiresAt()));
             s.setString(9, uploadId);
-            s.setLong(10, partSize);
+            s.setObject(10, partSize, java.sql.Types.BIGINT);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Recording upload " + upload.id(), e);

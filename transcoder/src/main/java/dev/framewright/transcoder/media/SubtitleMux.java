@@ -70,7 +70,7 @@ import org.bytedeco.javacv.FrameGrabber;
 final class SubtitleMux {
 
     /** The ASS header the encoder reads its default style from (the cues carry no styling of their own). */
-    private static final String ASS_HEADER = """
+    static final String ASS_HEADER = """
             [Script Info]
             ScriptType: v4.00+
             PlayResX: 384

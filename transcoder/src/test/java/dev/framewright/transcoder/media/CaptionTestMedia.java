@@ -92,20 +92,7 @@ final class CaptionTestMedia {
     static final List<Object[]> FRENCH = List.of(
             new Object[] {0.5, 1.2, "Bonjour le monde"},
             new Object[] {2.0, 2.8, "Deux lignes\nici"});
-    static final String ASS = """
-            [Script Info]
-            ScriptType: v4.00+
-            PlayResX: 384
-            PlayResY: 288
-
-            [V4+ Styles]
-            Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, \
-            Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, \
-            MarginL, MarginR, MarginV, Encoding
-            Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0
-
-            [Events]
-            Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+    static final String ASS = SubtitleMux.ASS_HEADER + """
             Dialogue: 0,0:00:00.50,0:00:01.20,Default,,0,0,0,,{\\i1}Bonjour{\\i0} le monde
             Dialogue: 0,0:00:02.00,0:00:02.80,Default,,0,0,0,,{\\pos(10,10)}Deux lignes\\Nici
             """;
